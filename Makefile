@@ -1,0 +1,194 @@
+# mamori — the one makefile: build, test, fuzz, bench, install, package.
+#
+#   make                 build everything into build/
+#   make check           install missing dependencies, run every test this machine can run
+#   make check-unit      the fast loop: unit tests only
+#   make check SANITIZE=1  the whole suite under ASan+UBSan (objects in build-san/)
+#   make fuzz            every fuzz target for FUZZ_SECONDS each (clang libFuzzer)
+#   make bench           benchmarks, each printing medians beside its anchor
+#   make install         DESTDIR-aware, FHS and Debian multiarch paths
+#   make deb             Debian binary packages into build/deb/
+#
+# Sources are found by wildcard: a new lib/*.c joins libmamori, a new tests/unit/test_*.c
+# becomes a test binary, a new tests/fuzz/fuzz_*.c a fuzz target.
+
+VERSION := $(shell sed -n '1s/.*(\([^)]*\)).*/\1/p' debian/changelog 2>/dev/null)
+ifeq ($(VERSION),)
+VERSION := 0.0.0
+endif
+
+# ---- install paths -------------------------------------------------------------------------
+PREFIX     ?= /usr
+SBINDIR    ?= $(PREFIX)/sbin
+LIBEXECDIR ?= $(PREFIX)/libexec/mamori
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(DATADIR)/man
+DOCDIR     ?= $(DATADIR)/doc/mamori
+SYSCONFDIR ?= /etc
+MULTIARCH  ?= $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || $(CC) -print-multiarch)
+PAMDIR     ?= $(PREFIX)/lib/$(MULTIARCH)/security
+DESTDIR    ?=
+
+# ---- flags -----------------------------------------------------------------------------------
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wconversion \
+           -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings -Wcast-qual
+# Debian's hardening (what dpkg-buildflags gives with hardening=+all), always on, so a plain
+# `make` builds the same binary the package ships.
+HARDEN_C  := -fstack-protector-strong -fstack-clash-protection -fcf-protection -fPIC
+HARDEN_LD := -Wl,-z,relro -Wl,-z,now -Wl,--as-needed
+DEFS      := -D_GNU_SOURCE -DMAMORI_VERSION='"$(VERSION)"' \
+             -DMAMORI_SYSCONFDIR='"$(SYSCONFDIR)"'
+
+ifeq ($(SANITIZE),1)
+B        := build-san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+CFLAGS   := -O1 -g
+else
+B        := build
+SANFLAGS :=
+DEFS     += -D_FORTIFY_SOURCE=2
+endif
+
+ALL_CFLAGS  = $(WARN) $(HARDEN_C) $(SANFLAGS) $(DEFS) -Iinclude $(CPPFLAGS) $(CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(HARDEN_LD) $(SANFLAGS) $(LDFLAGS)
+PIE_LDFLAGS = -pie
+
+LIBS_CONFUSE := -lconfuse
+LIBS_CMOCKA  := -lcmocka
+
+# ---- sources ---------------------------------------------------------------------------------
+LIB_SRC   := $(sort $(wildcard lib/*.c))
+LIB_OBJ   := $(LIB_SRC:%.c=$(B)/obj/%.o)
+LIBMAMORI := $(B)/libmamori.a
+
+TOOL_SRC  := $(sort $(wildcard tools/*.c))
+TOOL_OBJ  := $(TOOL_SRC:%.c=$(B)/obj/%.o)
+MAMORICTL := $(B)/mamorictl
+
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+# helpers shared by unit tests (tests/unit/helpers/*.c), linked into every unit test
+THELP_SRC := $(sort $(wildcard tests/unit/helpers/*.c))
+THELP_OBJ := $(THELP_SRC:%.c=$(B)/obj/%.o)
+
+# programs used by shell-level tests (tests/cli/*.sh) and by unit tests that fork
+TPROG_SRC := $(sort $(wildcard tests/progs/*.c))
+TPROG_BIN := $(TPROG_SRC:tests/progs/%.c=$(B)/tests/progs/%)
+
+CLI_TESTS := $(sort $(wildcard tests/cli/test_*.sh))
+
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+FUZZ_SECONDS ?= 60
+
+BENCH_SRC := $(sort $(wildcard tests/bench/bench_*.c))
+BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
+
+PROGRAMS  := $(MAMORICTL)
+
+.PHONY: all check check-unit check-cli check-vm check-valgrind fuzz bench install deb \
+        deps test-deps clean distclean
+
+all: $(PROGRAMS)
+
+# ---- compile and link ------------------------------------------------------------------------
+$(B)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBMAMORI): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(MAMORICTL): $(TOOL_OBJ) $(LIBMAMORI)
+	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $(TOOL_OBJ) $(LIBMAMORI) $(LIBS_CONFUSE)
+
+# A unit test may need link-time fakes: WRAP_<test name> holds its -Wl,--wrap= flags.
+$(B)/tests/%: $(B)/obj/tests/unit/%.o $(THELP_OBJ) $(LIBMAMORI)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) $(WRAP_$*) -o $@ $< $(THELP_OBJ) $(LIBMAMORI) \
+		$(LIBS_CMOCKA) $(LIBS_CONFUSE)
+
+$(B)/tests/progs/%: $(B)/obj/tests/progs/%.o $(LIBMAMORI)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $< $(LIBMAMORI) $(LIBS_CONFUSE)
+
+$(B)/bench/%: $(B)/obj/tests/bench/%.o $(LIBMAMORI)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $< $(LIBMAMORI) $(LIBS_CONFUSE)
+
+-include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(THELP_OBJ:.o=.d) \
+         $(UNIT_SRC:tests/unit/%.c=$(B)/obj/tests/unit/%.d) \
+         $(TPROG_SRC:%.c=$(B)/obj/%.d) $(BENCH_SRC:%.c=$(B)/obj/%.d)
+
+# ---- dependencies ----------------------------------------------------------------------------
+# debian/control's Build-Depends is the one list of build dependencies; tests/deps.txt lists the
+# heavier test tools that a package build never needs.
+deps:
+	@sh tests/install-deps.sh build
+
+test-deps: deps
+	@sh tests/install-deps.sh test
+
+# ---- tests -----------------------------------------------------------------------------------
+# Each runner prints its own summary line; tests/run-suite.sh adds them up at the end.
+check: test-deps
+	@$(MAKE) --no-print-directory all-tests
+	@sh tests/run-suite.sh $(B) unit cli $(if $(filter 1,$(SANITIZE)),,valgrind) vm
+
+check-unit: deps
+	@$(MAKE) --no-print-directory all-tests
+	@sh tests/run-suite.sh $(B) unit
+
+check-cli: deps
+	@$(MAKE) --no-print-directory all-tests
+	@sh tests/run-suite.sh $(B) cli
+
+check-valgrind: test-deps
+	@$(MAKE) --no-print-directory all-tests
+	@sh tests/run-suite.sh $(B) valgrind
+
+check-vm: test-deps
+	@$(MAKE) --no-print-directory all-tests
+	@sh tests/run-suite.sh $(B) vm
+
+.PHONY: all-tests
+all-tests: $(PROGRAMS) $(UNIT_BIN) $(TPROG_BIN)
+
+# ---- fuzzing (clang libFuzzer; library sources compiled into each target) -------------------
+FUZZ_CC     ?= clang
+FUZZ_CFLAGS := -std=c11 -g -O1 -D_GNU_SOURCE -DMAMORI_VERSION='"fuzz"' \
+               -DMAMORI_SYSCONFDIR='"/etc"' -Iinclude \
+               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard include/mamori/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(LIBS_CONFUSE)
+
+fuzz: test-deps $(FUZZ_BIN)
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+# ---- benchmarks ------------------------------------------------------------------------------
+bench: deps $(PROGRAMS) $(BENCH_BIN)
+	@sh tests/bench/run.sh $(B)
+
+# ---- install ---------------------------------------------------------------------------------
+install: $(PROGRAMS)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/mamori \
+		$(DESTDIR)$(SYSCONFDIR)/logrotate.d $(DESTDIR)$(DOCDIR)
+	install -m 0755 $(MAMORICTL) $(DESTDIR)$(SBINDIR)/mamorictl
+	install -m 0644 conf/mamori.conf $(DESTDIR)$(SYSCONFDIR)/mamori/mamori.conf
+	install -m 0644 conf/logrotate.mamori $(DESTDIR)$(SYSCONFDIR)/logrotate.d/mamori
+	install -m 0644 doc/events.md $(DESTDIR)$(DOCDIR)/events.md
+
+# ---- packages --------------------------------------------------------------------------------
+deb: deps
+	@sh debian/build-debs.sh build/deb
+
+clean:
+	rm -rf build build-san build-fuzz
+
+distclean: clean

@@ -1,0 +1,86 @@
+#!/bin/sh
+# Runs the named test tiers against the build directory and prints one summary line per tier
+# and a total ("total: N passed, N failed, N skipped"). Exits non-zero when anything failed.
+#   tests/run-suite.sh BUILD_DIR TIER...     tiers: unit cli valgrind vm
+set -u
+B=$1; shift
+TOTAL_P=0 TOTAL_F=0 TOTAL_S=0
+LOGDIR=$B/test-logs
+mkdir -p "$LOGDIR"
+
+# cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s), listed below:" per group.
+count_cmocka() { # log -> "passed failed"
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$1" | awk '{s+=$1} END {print s+0}')
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$1" | awk '{s+=$1} END {print s+0}')
+	echo "$p $f"
+}
+
+# TAP-like lines from shell tests: "ok - …", "not ok - …", "skip - …"
+count_tap() { # log -> "passed failed skipped"
+	p=$(grep -c '^ok ' "$1"); f=$(grep -c '^not ok ' "$1"); s=$(grep -c '^skip ' "$1")
+	echo "$p $f $s"
+}
+
+tier_summary() { # name passed failed skipped
+	echo "$1: $2 passed, $3 failed, $4 skipped"
+	TOTAL_P=$((TOTAL_P + $2)); TOTAL_F=$((TOTAL_F + $3)); TOTAL_S=$((TOTAL_S + $4))
+}
+
+run_cmocka_bins() { # tier wrapper...
+	tier=$1; shift
+	P=0 F=0
+	for t in "$B"/tests/test_*; do
+		[ -x "$t" ] || continue
+		name=$(basename "$t")
+		log=$LOGDIR/$tier-$name.log
+		"$@" "$t" >"$log" 2>&1; rc=$?
+		set -- $(count_cmocka "$log") "$@"
+		p=$1 f=$2; shift 2
+		if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+		[ "$f" -gt 0 ] && { echo "FAILED: $name ($tier, exit $rc), log follows"; cat "$log"; }
+		P=$((P + p)); F=$((F + f))
+	done
+	tier_summary "$tier" $P $F 0
+}
+
+run_unit() { run_cmocka_bins unit env; }
+
+run_valgrind() {
+	if ! command -v valgrind >/dev/null; then
+		echo "valgrind: skipped (valgrind not installed)"; tier_summary valgrind 0 0 1; return
+	fi
+	run_cmocka_bins valgrind valgrind -q --error-exitcode=99 --leak-check=full \
+		--errors-for-leak-kinds=definite --track-fds=no
+}
+
+run_tap_scripts() { # tier script...
+	tier=$1; shift
+	P=0 F=0 S=0
+	for t in "$@"; do
+		[ -f "$t" ] || continue
+		log=$LOGDIR/$tier-$(basename "$t" .sh).log
+		BUILD=$B MAMORICTL=$B/mamorictl sh "$t" >"$log" 2>&1; rc=$?
+		set -- $(count_tap "$log") "$@"
+		p=$1 f=$2 s=$3; shift 3
+		if [ $rc -ne 0 ] && [ $rc -ne 77 ] && [ "$f" -eq 0 ]; then f=1; fi
+		if [ $rc -eq 77 ]; then
+			echo "$tier: $(basename "$t") skipped: $(sed -n 's/^skip: //p' "$log" | head -n1)"
+			[ "$s" -eq 0 ] && s=1
+		fi
+		[ "$f" -gt 0 ] && { echo "FAILED: $t (exit $rc), log follows"; cat "$log"; }
+		P=$((P + p)); F=$((F + f)); S=$((S + s))
+	done
+	tier_summary "$tier" $P $F $S
+}
+
+for tier in "$@"; do
+	case $tier in
+	unit) run_unit ;;
+	valgrind) run_valgrind ;;
+	cli) run_tap_scripts cli tests/cli/test_*.sh ;;
+	vm) run_tap_scripts vm tests/vm/check.sh ;;
+	*) echo "run-suite: unknown tier $tier" >&2; exit 2 ;;
+	esac
+done
+echo "total: $TOTAL_P passed, $TOTAL_F failed, $TOTAL_S skipped"
+[ $TOTAL_F -eq 0 ]
