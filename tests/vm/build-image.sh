@@ -1,0 +1,94 @@
+#!/bin/sh
+# Builds the base image of the VM test bench, or finds it in the cache, and prints its
+# directory (vmlinuz, initrd.img, rootfs.raw, manifest) on the last line of stdout.
+#   build-image.sh [EXTRA_PACKAGE...]
+# The cache key is the suite, the mirrors, the package list (packages.txt plus the extras,
+# e.g. what the mamori packages depend on) and this recipe; the mamori packages themselves
+# are installed at boot, so a code change never rebuilds the base image.
+# env: SUITE (bookworm), MAMORI_VM_MIRROR, MAMORI_VM_SECURITY_MIRROR, MAMORI_VM_CACHE
+set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+SUITE=${SUITE:-bookworm}
+MIRROR=${MAMORI_VM_MIRROR:-http://deb.debian.org/debian}
+SECMIRROR=${MAMORI_VM_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+CACHE=${MAMORI_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mamori-vm}
+DISK_SIZE=2G
+# Fixed time and filesystem ids: the same inputs give the same image.
+EPOCH=1700000000
+FS_UUID=6d616d6f-7269-4000-8000-766d726f6f74
+
+log() { echo "build-image: $*" >&2; }
+
+package_list() {
+	{ sed 's/#.*//' "$HERE/packages.txt"; for p in "$@"; do echo "$p"; done; } |
+		tr -s ' \t' '\n' | sed '/^$/d' | LC_ALL=C sort -u
+}
+
+sources() {
+	echo "deb $MIRROR $SUITE main"
+	case $SUITE in
+	sid | unstable) ;;
+	*) echo "deb $MIRROR $SUITE-updates main"
+	   echo "deb $SECMIRROR $SUITE-security main" ;;
+	esac
+}
+
+cache_key() { # packages -> key
+	{ echo "$SUITE"; sources; echo "$1"; cat "$HERE/build-image.sh" "$HERE/image-hook.sh"; } |
+		sha256sum | cut -c1-16
+}
+
+build() { # packages dest
+	tmp=$(mktemp -d "$CACHE/build.XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	log "building the $SUITE base image (a few minutes, once per package list)"
+	# shellcheck disable=SC2046 # one argument per source line
+	if ! SOURCE_DATE_EPOCH=$EPOCH mmdebstrap --mode=root --variant=required \
+		--include="$(echo "$1" | paste -sd, -)" \
+		--dpkgopt='path-exclude=/usr/share/man/*' \
+		--dpkgopt='path-exclude=/usr/share/locale/*' \
+		--dpkgopt='path-exclude=/usr/share/doc/*' \
+		--dpkgopt='path-include=/usr/share/doc/*/copyright' \
+		--essential-hook="sh '$HERE/image-hook.sh' essential \"\$1\"" \
+		--customize-hook="sh '$HERE/image-hook.sh' customize \"\$1\"" \
+		"$SUITE" "$tmp/root" "$(sources)" >"$tmp/mmdebstrap.log" 2>&1; then
+		tail -n 30 "$tmp/mmdebstrap.log" >&2
+		log "mmdebstrap failed"
+		return 1
+	fi
+	cp "$(ls "$tmp"/root/boot/vmlinuz-* | tail -n 1)" "$tmp/vmlinuz"
+	cp "$(ls "$tmp"/root/boot/initrd.img-* | tail -n 1)" "$tmp/initrd.img"
+	chroot "$tmp/root" dpkg-query -W -f '${Package} ${Version}\n' >"$tmp/manifest"
+	echo "$1" >"$tmp/packages"
+	E2FSPROGS_FAKE_TIME=$EPOCH mke2fs -q -t ext4 -L mamori-root -U "$FS_UUID" \
+		-E "hash_seed=$FS_UUID" -d "$tmp/root" "$tmp/rootfs.raw" "$DISK_SIZE"
+	rm -rf "$tmp/root"
+	mv "$tmp" "$2"
+	trap - EXIT INT TERM
+	log "base image ready: $2"
+}
+
+main() {
+	if [ "$(id -u)" -ne 0 ]; then
+		log "building the image needs root (mmdebstrap root mode, mke2fs -d)"
+		exit 77
+	fi
+	mkdir -p "$CACHE"
+	pkgs=$(package_list "$@")
+	dir=$CACHE/base-$SUITE-$(cache_key "$pkgs")
+	if [ ! -f "$dir/rootfs.raw" ]; then
+		# One builder at a time; a second run waits and then finds the image.
+		exec 9>"$CACHE/lock"
+		flock 9
+		[ -f "$dir/rootfs.raw" ] || build "$pkgs" "$dir"
+		exec 9>&-
+	fi
+	touch "$dir"
+	# Images nobody used for two weeks (older package lists, old recipes).
+	find "$CACHE" -mindepth 1 -maxdepth 1 -name 'base-*' -mtime +14 -exec rm -rf {} + || :
+	echo "$dir"
+}
+
+main "$@"

@@ -1,0 +1,255 @@
+#!/bin/sh
+# The VM test suite: one disposable Debian guest under QEMU (software emulation), the mamori
+# packages installed in it, and every emulated device kind plugged in and out of it.
+# Prints "ok - ", "not ok - " or "skip - " per test; exits 0 when all passed, 1 when one
+# failed, 77 (after "skip: <reason>") when this machine cannot run the VM.
+#   env: BUILD (build directory, default build), SUITE (bookworm), VM_KEEP=1 keeps the run dir
+set -eu
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+VM_DIR=$(pwd)/tests/vm
+. "$VM_DIR/lib.sh"
+
+FAILED=0
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; FAILED=$((FAILED + 1)); }
+skip() { echo "skip - $*"; }
+skip_all() { echo "skip: $*"; exit 77; }
+
+# ---- can this machine run it ----------------------------------------------------------------
+free_mb() { df -Pm "$1" | awk 'NR == 2 { print $4 }'; }
+
+preflight() {
+	command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 is not installed"
+	qemu-system-x86_64 -accel help 2>/dev/null | grep -qx tcg ||
+		skip_all "this QEMU has no software emulation (TCG)"
+	for t in python3 qemu-img mmdebstrap socat sfdisk mformat mcopy xorriso dpkg-deb flock; do
+		command -v $t >/dev/null || skip_all "$t is not installed (see tests/deps.txt)"
+	done
+	[ "$(id -u)" -eq 0 ] || skip_all "building the VM image needs root"
+	cache=${MAMORI_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mamori-vm}
+	mkdir -p "$cache"
+	[ "$(free_mb "$cache")" -ge 3000 ] || skip_all "less than 3 GB free for the image in $cache"
+	[ "$(free_mb "${TMPDIR:-/tmp}")" -ge 1000 ] || skip_all "less than 1 GB free in ${TMPDIR:-/tmp}"
+}
+
+# ---- the mamori packages --------------------------------------------------------------------
+# The newest .deb of each package in the given directories.
+newest_debs() {
+	seen=
+	# shellcheck disable=SC2012 # names come from our own build
+	for d in $(ls -t "$@" 2>/dev/null | grep '\.deb$'); do
+		p=$(dpkg-deb -f "$d" Package) || continue
+		case " $seen " in *" $p "*) continue ;; esac
+		seen="$seen $p"
+		echo "$d"
+	done
+}
+
+find_debs() {
+	DEBS=$(newest_debs "$BUILD"/deb/*.deb) DEB_PROBLEM= DEB_FAILED=
+	[ -z "$DEBS" ] || return 0
+	if [ ! -f debian/control ]; then
+		DEB_PROBLEM="no packages built: this tree has no debian/ packaging yet"
+		return 0
+	fi
+	vm_log "no packages in $BUILD/deb, running make deb"
+	if ! make deb >"$VM_RUN/make-deb.log" 2>&1; then
+		DEB_FAILED="make deb failed"
+		return 0
+	fi
+	DEBS=$(newest_debs "$BUILD"/deb/*.deb build/deb/*.deb)
+	[ -n "$DEBS" ] || DEB_FAILED="make deb wrote no .deb into $BUILD/deb or build/deb"
+}
+
+test_packages() {
+	if [ -n "$DEB_PROBLEM" ]; then skip "mamori packages installed ($DEB_PROBLEM)"; return; fi
+	if [ -n "$DEB_FAILED" ]; then
+		not_ok "mamori packages installed ($DEB_FAILED)"
+		tail -n 20 "$VM_RUN/make-deb.log" 2>/dev/null | sed 's/^/# /'
+		return
+	fi
+	names=$(for d in $DEBS; do dpkg-deb -f "$d" Package; done | tr '\n' ' ')
+	# shellcheck disable=SC2086
+	if vm_install_debs $DEBS >"$VM_RUN/install.log" 2>&1 &&
+		vm_exec "dpkg-query -W -f '\${db:Status-Abbrev}\${Package}\n' $names" >"$VM_RUN/dpkg.out" &&
+		! grep -qv '^ii ' "$VM_RUN/dpkg.out"; then
+		ok "mamori packages installed with apt-get: $names"
+	else
+		not_ok "mamori packages installed: $names"
+		tail -n 20 "$VM_RUN/install.log" | sed 's/^/# /'
+	fi
+}
+
+# ---- tests ----------------------------------------------------------------------------------
+# Runs "what" as a test: ok when the command succeeds, otherwise not ok with diagnostics.
+t() { # what cmd...
+	what=$1; shift
+	if "$@"; then ok "$what"; else not_ok "$what"; vm_diag; fi
+}
+
+test_boot() {
+	if vm_boot; then
+		t "guest boots to multi-user.target in ${VM_BOOT_SECONDS}s" \
+			vm_exec 'systemctl is-active --quiet multi-user.target'
+	else
+		not_ok "guest boots to multi-user.target"
+		return 1
+	fi
+}
+
+# A block device below the USB device with the given serial, named PREFIX*, whose partition
+# PART (1, or empty for the whole medium) carries LABEL.
+block_with_label() { # serial prefix label [part]
+	b=$(vm_query blocks "$1" | head -n 1)
+	case $b in "$2"*) ;; *) vm_log "$1: block device '$b', expected $2*"; return 1 ;; esac
+	dev=/dev/$b${4:-}
+	vm_query wait 20 test -b "$dev" || { vm_log "$1: no $dev"; return 1; }
+	label=$(vm_exec "blkid -p -o value -s LABEL $dev") || :
+	[ "$label" = "$3" ] || { vm_log "$1: $dev label '$label', expected $3"; return 1; }
+}
+
+has_line() { # serial query line
+	vm_query "$2" "$1" | grep -qx "$3" || { vm_log "$1: $2 = $(vm_query "$2" "$1" | tr '\n' ' ')"; return 1; }
+}
+
+plugged() { vm_query wait 30 "$1" "$2" >/dev/null; }   # query serial
+unplugged() { vm_unplug "$1" && vm_query gone 30 usbdev "$1"; }   # id (= serial)
+
+test_boot_stick() {
+	t "USB stick plugged at power-on is sd* with its FAT partition after boot" \
+		block_with_label boot-stick sd BOOTSTICK 1
+}
+
+stick_appears() {
+	vm_plug_stick stick1 "$VM_RUN/stick.img" && plugged blocks stick1 &&
+		block_with_label stick1 sd STICK 1 && has_line stick1 drivers usb-storage
+}
+
+test_stick() {
+	vm_make_fat_disk "$VM_RUN/stick.img" 64 STICK
+	t "usb-storage stick appears as sd* with its FAT partition, driver usb-storage" stick_appears
+	t "usb-storage stick leaves the guest on unplug" unplugged stick1
+}
+
+uas_appears() {
+	vm_plug_uas uas1 "$VM_RUN/uas.img" && plugged blocks uas1 &&
+		block_with_label uas1 sd UASDISK 1 && has_line uas1 drivers uas
+}
+
+test_uas() {
+	vm_make_fat_disk "$VM_RUN/uas.img" 64 UASDISK
+	t "usb-uas + scsi-hd disk appears as sd* with its FAT partition, driver uas" uas_appears
+	t "usb-uas disk leaves the guest on unplug" unplugged uas1
+}
+
+dvd_appears() {
+	vm_plug_dvd dvd1 "$VM_RUN/dvd.iso" && plugged blocks dvd1 &&
+		block_with_label dvd1 sr MAMORI_DVD
+}
+
+test_dvd() {
+	vm_make_iso "$VM_RUN/dvd.iso" MAMORI_DVD
+	t "usb-bot + scsi-cd DVD drive appears as sr* with the disc's label" dvd_appears
+	t "USB DVD drive leaves the guest on unplug" unplugged dvd1
+}
+
+phone_appears() {
+	vm_plug_phone phone1 "$VM_RUN/phone" && plugged classes phone1 && has_line phone1 classes 06
+}
+
+test_phone() {
+	mkdir -p "$VM_RUN/phone/DCIM"
+	echo photo >"$VM_RUN/phone/DCIM/IMG_0001.TXT"
+	t "usb-mtp phone appears with a still-image interface (class 06)" phone_appears
+	t "phone leaves the guest on unplug" unplugged phone1
+}
+
+keyboard_appears() {
+	vm_plug_keyboard kbd1 && plugged inputs kbd1 && has_line kbd1 drivers usbhid || return 1
+	i=$(vm_query inputs kbd1 | head -n 1)
+	vm_exec "grep -q Keyboard /sys/class/input/$i/name"
+}
+
+test_keyboard() {
+	t "usb-kbd appears as a keyboard input device, driver usbhid" keyboard_appears
+	t "keyboard leaves the guest on unplug" unplugged kbd1
+}
+
+ccid_appears() {
+	vm_plug_smartcard_reader ccid1 && plugged classes ccid1 && has_line ccid1 classes 0b
+}
+
+test_ccid() {
+	t "usb-ccid smart-card reader appears with a CCID interface (class 0b)" ccid_appears
+	t "smart-card reader leaves the guest on unplug" unplugged ccid1
+}
+
+sd_appears() {
+	vm_sd_insert "$VM_RUN/sd.img" && vm_query wait 30 mmc >/dev/null || return 1
+	b=$(vm_query mmc | head -n 1)
+	vm_query wait 20 test -e "/sys/block/$b/${b}p1" || return 1
+	label=$(vm_exec "blkid -p -o value -s LABEL /dev/${b}p1")
+	[ "$label" = SDCARD ] || { vm_log "SD: /dev/${b}p1 label '$label', expected SDCARD"; return 1; }
+}
+
+sd_gone() { vm_sd_eject && vm_query gone 30 mmc; }
+
+test_sd() {
+	vm_make_fat_disk "$VM_RUN/sd.img" 64 SDCARD
+	t "SD card inserted in the sdhci-pci reader appears as mmcblk* with its partition" sd_appears
+	t "SD card leaves the guest when removed" sd_gone
+}
+
+# A listener on the host's loopback stands in for the central syslog.
+net_forwarded() {
+	vm_exec "bash -c 'echo mamori-net-check >/dev/tcp/$VM_FWD_IP/2514'" || return 1
+	i=0
+	until grep -qx mamori-net-check "$VM_RUN/net.out" 2>/dev/null; do
+		i=$((i + 1)); [ $i -lt 20 ] || return 1
+		sleep 0.2
+	done
+}
+
+net_nothing_else() {
+	vm_exec "! timeout 10 bash -c 'echo x >/dev/tcp/10.0.2.2/$NET_PORT' 2>/dev/null &&
+		! timeout 10 bash -c 'echo x >/dev/tcp/$VM_FWD_IP/2515' 2>/dev/null"
+}
+
+test_network() {
+	socat -u "TCP-LISTEN:$NET_PORT,bind=127.0.0.1,reuseaddr,fork" "OPEN:$VM_RUN/net.out,creat,append" &
+	vm_helper_started $!
+	sleep 0.3
+	t "guest reaches a forwarded host port ($VM_FWD_IP:2514 -> 127.0.0.1)" net_forwarded
+	t "guest reaches nothing else (the host at 10.0.2.2, an unforwarded port)" net_nothing_else
+}
+
+main() {
+	preflight
+	vm_setup
+	find_debs
+	extra=
+	# shellcheck disable=SC2086
+	[ -z "$DEBS" ] || extra=$(vm_deb_depends $DEBS)
+	# shellcheck disable=SC2086
+	vm_image $extra || { not_ok "VM base image builds"; exit 1; }
+	vm_make_fat_disk "$VM_RUN/boot-stick.img" 32 BOOTSTICK
+	vm_boot_stick boot-stick "$VM_RUN/boot-stick.img"
+	NET_PORT=$("$VM_PY" "$VM_DIR/vmctl.py" free-port)
+	vm_forward 2514 "$NET_PORT"
+	test_boot || exit 1
+	test_packages
+	test_boot_stick
+	test_network
+	test_stick
+	test_uas
+	test_dvd
+	test_sd
+	test_phone
+	test_keyboard
+	test_ccid
+	t "guest powers off on the ACPI power button" vm_poweroff
+	[ "$FAILED" -eq 0 ]
+}
+
+main "$@"

@@ -1,0 +1,260 @@
+# Driver library of the VM test bench, sourced by tests/vm/check.sh and by VM tests.
+# One disposable Debian guest under QEMU software emulation (TCG): serial console logged,
+# QMP for the machine, qemu-guest-agent for commands in the guest. See tests/vm/README.md.
+#
+#   vm_setup                       run directory, cleanup traps (call first)
+#   vm_image [PKG...]              cached base image (build-image.sh) -> VM_IMAGE
+#   vm_forward GUEST_PORT HOST_PORT  before boot: 10.0.2.100:GUEST_PORT -> 127.0.0.1:HOST_PORT
+#   vm_boot_stick ID IMAGE         before boot: a USB stick plugged in at power-on
+#   vm_boot                        start the machine, wait until systemd is up
+#   vm_exec CMD                    sh -c CMD in the guest: stdout, stderr, exit status
+#   vm_push LOCAL REMOTE [MODE]    copy a file into the guest
+#   vm_qmp COMMAND [ARGS_JSON]     QEMU monitor command
+#   vm_plug_* / vm_unplug ID       emulated devices (below)
+#   vm_poweroff                    ACPI power button, wait for QEMU to exit
+# shellcheck shell=sh
+
+VM_DIR=${VM_DIR:-$(cd "$(dirname "$0")" && pwd)}
+VM_PY=${VM_PY:-python3}
+VM_MEM=${VM_MEM:-1024}
+VM_SMP=${VM_SMP:-2}
+VM_BOOT_TIMEOUT=${VM_BOOT_TIMEOUT:-300}
+VM_EXEC_TIMEOUT=${VM_EXEC_TIMEOUT:-60}
+# The address the guest dials for every forwarded service (QEMU user network, restrict=on).
+VM_FWD_IP=10.0.2.100
+VM_PID= VM_RUN= VM_HELPERS= VM_NETFWD= VM_BOOTDEVS=
+
+vm_log() { echo "# $*"; }
+
+# ---- lifecycle -----------------------------------------------------------------------------
+vm_setup() {
+	VM_RUN=$(mktemp -d "${TMPDIR:-/tmp}/mamori-vm.XXXXXX")
+	VM_QMP=$VM_RUN/qmp.sock VM_QGA=$VM_RUN/qga.sock VM_SERIAL=$VM_RUN/serial.log
+	VM_CONSOLE=$VM_RUN/console.sock
+	trap vm_cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	trap 'exit 129' HUP
+}
+
+vm_cleanup() {
+	rc=$?
+	trap - EXIT INT TERM HUP
+	vm_kill
+	for p in $VM_HELPERS; do kill "$p" 2>/dev/null || :; done
+	for p in $VM_HELPERS; do wait "$p" 2>/dev/null || :; done
+	[ -z "${VM_KEEP:-}" ] || { vm_log "kept run directory $VM_RUN"; exit $rc; }
+	[ -z "$VM_RUN" ] || rm -rf "$VM_RUN"
+	exit $rc
+}
+
+# A background process of the test (e.g. a listener) that cleanup must end.
+vm_helper_started() { VM_HELPERS="$VM_HELPERS $1"; }
+
+vm_kill() {
+	[ -n "$VM_PID" ] || return 0
+	kill "$VM_PID" 2>/dev/null || :
+	i=0
+	while kill -0 "$VM_PID" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	kill -9 "$VM_PID" 2>/dev/null || :
+	wait "$VM_PID" 2>/dev/null || :
+	VM_PID=
+}
+
+vm_image() {
+	VM_IMAGE=$(sh "$VM_DIR/build-image.sh" "$@" | tail -n 1)
+	[ -f "$VM_IMAGE/rootfs.raw" ]
+}
+
+# ---- before boot ---------------------------------------------------------------------------
+# Each connection to VM_FWD_IP:GUEST_PORT runs its own socat to the host port, so a guest
+# that reconnects (rsyslog after an outage) gets a new connection.
+vm_forward() {
+	VM_NETFWD="$VM_NETFWD,guestfwd=tcp:$VM_FWD_IP:$1-cmd:socat - TCP:127.0.0.1:$2"
+}
+
+vm_boot_stick() { # id image
+	VM_BOOTDEVS="$VM_BOOTDEVS -blockdev raw,node-name=$1-blk,file.driver=file,file.filename=$2"
+	VM_BOOTDEVS="$VM_BOOTDEVS -device usb-storage,bus=xhci.0,id=$1,drive=$1-blk,serial=$1,removable=on"
+}
+
+# ---- boot ----------------------------------------------------------------------------------
+vm_qemu_args() {
+	# Fresh copy-on-write layer over the cached image: every run starts from the same disk.
+	qemu-img create -q -f qcow2 -b "$VM_IMAGE/rootfs.raw" -F raw "$VM_RUN/disk.qcow2"
+	set -- -nodefaults -no-user-config -display none -machine q35,accel=tcg \
+		-m "$VM_MEM" -smp "$VM_SMP" -no-reboot \
+		-kernel "$VM_IMAGE/vmlinuz" -initrd "$VM_IMAGE/initrd.img" \
+		-append "root=/dev/vda rw console=ttyS0 net.ifnames=0 panic=-1 ${VM_APPEND:-}" \
+		-drive "file=$VM_RUN/disk.qcow2,if=virtio,format=qcow2" \
+		-chardev "socket,id=qmp,path=$VM_QMP,server=on,wait=off" -mon chardev=qmp,mode=control \
+		-chardev "socket,id=qga,path=$VM_QGA,server=on,wait=off" \
+		-device virtio-serial-pci -device virtserialport,chardev=qga,name=org.qemu.guest_agent.0 \
+		-chardev "socket,id=con,path=$VM_CONSOLE,server=on,wait=off,logfile=$VM_SERIAL" \
+		-serial chardev:con \
+		-netdev "user,id=net0,restrict=on$VM_NETFWD" -device virtio-net-pci,netdev=net0 \
+		-device virtio-rng-pci \
+		-device qemu-xhci,id=xhci,p2=8,p3=8 \
+		-device sdhci-pci,id=sdhci -drive if=none,id=sd0 -device sd-card,id=sdcard,drive=sd0
+	# shellcheck disable=SC2086 # VM_BOOTDEVS is a list of options without spaces
+	printf '%s\n' "$@" $VM_BOOTDEVS
+}
+
+vm_boot() {
+	vm_qemu_args >"$VM_RUN/qemu.args"
+	# Options are one a line; the IFS split keeps the commas and spaces inside each.
+	(
+		IFS='
+'
+		# shellcheck disable=SC2046
+		exec qemu-system-x86_64 $(cat "$VM_RUN/qemu.args") </dev/null >"$VM_RUN/qemu.log" 2>&1
+	) &
+	VM_PID=$!
+	t0=$(date +%s)
+	if ! "$VM_PY" "$VM_DIR/vmctl.py" qga-wait "$VM_QGA" "$VM_BOOT_TIMEOUT"; then
+		vm_log "guest agent did not answer within ${VM_BOOT_TIMEOUT}s"
+		vm_diag
+		return 1
+	fi
+	state=$(VM_EXEC_TIMEOUT=$VM_BOOT_TIMEOUT vm_exec 'systemctl is-system-running --wait') || :
+	VM_BOOT_SECONDS=$(($(date +%s) - t0))
+	vm_log "guest up in ${VM_BOOT_SECONDS}s, systemd: $state"
+	vm_push "$VM_DIR/guest/vm-query" /run/vm-query 0755
+	case $state in
+	running) return 0 ;;
+	degraded) vm_exec 'systemctl --failed --no-legend' | sed 's/^/# failed unit: /'; return 0 ;;
+	*) vm_diag; return 1 ;;
+	esac
+}
+
+vm_running() { [ -n "$VM_PID" ] && kill -0 "$VM_PID" 2>/dev/null; }
+
+vm_poweroff() {
+	vm_qmp system_powerdown >/dev/null || return 1
+	i=0
+	while vm_running && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+	if vm_running; then vm_log "no power-off within 60s"; vm_kill; return 1; fi
+	wait "$VM_PID" 2>/dev/null || :
+	VM_PID=
+}
+
+# ---- talking to it -------------------------------------------------------------------------
+vm_exec() { "$VM_PY" "$VM_DIR/vmctl.py" exec "$VM_QGA" "$VM_EXEC_TIMEOUT" "$*"; }
+# Same, with the host's stdin fed to the command.
+vm_exec_stdin() { "$VM_PY" "$VM_DIR/vmctl.py" exec "$VM_QGA" "$VM_EXEC_TIMEOUT" --stdin "$*"; }
+vm_push() { "$VM_PY" "$VM_DIR/vmctl.py" push "$VM_QGA" "$@"; }
+vm_qmp() { "$VM_PY" "$VM_DIR/vmctl.py" qmp "$VM_QMP" "$@"; }
+# vm-query (tests/vm/guest/vm-query) in the guest: kernel objects behind a device.
+vm_query() { vm_exec "sh /run/vm-query $*"; }
+
+# Failure context for the test log: end of the serial console and of the kernel log.
+vm_diag() {
+	echo "# --- serial console (last 15 lines) ---"
+	tail -n 15 "$VM_SERIAL" 2>/dev/null | tr -d '\r' | sed 's/^/# /'
+	if vm_running; then
+		echo "# --- guest dmesg (last 15 lines) ---"
+		VM_EXEC_TIMEOUT=15 vm_exec 'dmesg | tail -n 15' 2>&1 | sed 's/^/# /'
+	else
+		echo "# --- qemu exited ---"
+		sed 's/^/# /' "$VM_RUN/qemu.log" 2>/dev/null
+	fi
+}
+
+# ---- packages ------------------------------------------------------------------------------
+# What the .deb files depend on, for the base image: the guest has no network, so apt can
+# install the local packages only when their dependencies are already there.
+vm_deb_depends() { # deb...
+	own=$(for d in "$@"; do dpkg-deb -f "$d" Package; done)
+	for d in "$@"; do dpkg-deb -f "$d" Pre-Depends Depends; done |
+		sed 's/^[A-Za-z-]*: //' | tr ',' '\n' | sed 's/|.*//; s/(.*//; s/:any//; s/[[:space:]]//g' |
+		sed '/^$/d' | LC_ALL=C sort -u | while read -r p; do
+			echo "$own" | grep -qx "$p" || echo "$p"
+		done
+}
+
+# As an administrator would: copy the files over, `apt-get install ./x.deb`.
+vm_install_debs() { # deb...
+	vm_exec 'rm -rf /root/debs && mkdir -p /root/debs' || return 1
+	for d in "$@"; do vm_push "$d" "/root/debs/$(basename "$d")" || return 1; done
+	VM_EXEC_TIMEOUT=300 vm_exec 'cd /root/debs && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends --no-download ./*.deb'
+}
+
+# ---- devices -------------------------------------------------------------------------------
+# Every USB device gets serial=ID, which `vm-query` uses to find its kernel objects.
+vm_blockdev() { # node image [read-only]
+	ro=false; [ "${3:-}" = ro ] && ro=true
+	vm_qmp blockdev-add "{\"node-name\":\"$1\",\"driver\":\"raw\",\"read-only\":$ro,
+		\"file\":{\"driver\":\"file\",\"filename\":\"$2\",\"read-only\":$ro}}" >/dev/null
+}
+
+vm_usb_add() { # driver id [extra json members]
+	vm_qmp device_add "{\"driver\":\"$1\",\"id\":\"$2\",\"bus\":\"xhci.0\",\"serial\":\"$2\"${3:+,$3}}" \
+		>/dev/null
+}
+
+# USB stick: usb-storage, reporting a removable medium like real sticks do.
+vm_plug_stick() { # id image
+	vm_blockdev "$1-blk" "$2" && vm_usb_add usb-storage "$1" "\"drive\":\"$1-blk\",\"removable\":true"
+}
+
+# USB Attached SCSI disk. usb-uas and usb-bot stay detached until their SCSI device exists.
+vm_plug_uas() { # id image
+	vm_blockdev "$1-blk" "$2" && vm_usb_add usb-uas "$1" &&
+		vm_qmp device_add "{\"driver\":\"scsi-hd\",\"id\":\"$1-hd\",\"bus\":\"$1.0\",\"drive\":\"$1-blk\"}" >/dev/null &&
+		vm_attach "$1"
+}
+
+# USB DVD drive (bulk-only transport) with a disc in it.
+vm_plug_dvd() { # id iso
+	vm_blockdev "$1-blk" "$2" ro && vm_usb_add usb-bot "$1" &&
+		vm_qmp device_add "{\"driver\":\"scsi-cd\",\"id\":\"$1-cd\",\"bus\":\"$1.0\",\"drive\":\"$1-blk\"}" >/dev/null &&
+		vm_attach "$1"
+}
+
+vm_attach() { vm_qmp qom-set "{\"path\":\"$1\",\"property\":\"attached\",\"value\":true}" >/dev/null; }
+
+# Phone in MTP mode exporting a host directory, read-only.
+vm_plug_phone() { # id dir
+	vm_usb_add usb-mtp "$1" "\"rootdir\":\"$2\",\"readonly\":true,\"desc\":\"Phone $1\""
+}
+
+vm_plug_keyboard() { vm_usb_add usb-kbd "$1"; }        # id
+vm_plug_smartcard_reader() { vm_usb_add usb-ccid "$1"; } # id (reader without a card)
+
+# Unplugs a device, then frees its disk image once QEMU has let go of the device.
+vm_unplug() { # id
+	vm_qmp device_del "{\"id\":\"$1\"}" >/dev/null || return 1
+	i=0
+	while vm_qmp qom-list '{"path":"/machine/peripheral"}' | grep -q "\"name\": \"$1\""; do
+		i=$((i + 1)); [ $i -lt 50 ] || { vm_log "device $1 still present"; return 1; }
+		sleep 0.2
+	done
+	if vm_qmp query-named-block-nodes | grep -q "\"node-name\": \"$1-blk\""; then
+		vm_qmp blockdev-del "{\"node-name\":\"$1-blk\"}" >/dev/null
+	fi
+}
+
+# SD card in the PCI reader (sdhci-pci) present since boot: sd-card cannot be hot-plugged,
+# its medium can.
+vm_sd_insert() { # image
+	vm_qmp blockdev-change-medium "{\"id\":\"sdcard\",\"filename\":\"$1\",\"format\":\"raw\"}" >/dev/null
+}
+vm_sd_eject() { vm_qmp eject '{"id":"sdcard","force":true}' >/dev/null; }
+
+# ---- media images, made without root or loop devices ----------------------------------------
+# A disk with an MBR partition table and one FAT partition at 1 MiB, holding README.TXT.
+vm_make_fat_disk() { # file size_mb label
+	rm -f "$1"
+	truncate -s "${2}M" "$1"
+	echo 'start=2048, type=e' | sfdisk -q "$1"
+	mformat -i "$1@@1M" -v "$3" ::
+	echo "mamori test medium $3" >"$VM_RUN/README.TXT"
+	mcopy -i "$1@@1M" "$VM_RUN/README.TXT" ::/README.TXT
+}
+
+vm_make_iso() { # file label
+	mkdir -p "$VM_RUN/iso-$2"
+	echo "mamori test disc $2" >"$VM_RUN/iso-$2/README.TXT"
+	xorriso -as mkisofs -quiet -V "$2" -o "$1" "$VM_RUN/iso-$2" 2>/dev/null
+}
