@@ -38,14 +38,16 @@ cache_key() { # packages -> key
 		sha256sum | cut -c1-16
 }
 
+# mmdebstrap runs in the background, in a process group of its own (setsid), so that a
+# signal reaches the trap at once and the trap can stop all of mmdebstrap's processes.
 build() { # packages dest
 	tmp=$(mktemp -d "$CACHE/build.XXXXXX")
-	trap 'rm -rf "$tmp"' EXIT
+	pid=''
+	trap 'stop_build; discard "$tmp"' EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
 	log "building the $SUITE base image (a few minutes, once per package list)"
-	# shellcheck disable=SC2046 # one argument per source line
-	if ! SOURCE_DATE_EPOCH=$EPOCH mmdebstrap --mode=root --variant=required \
+	SOURCE_DATE_EPOCH=$EPOCH setsid mmdebstrap --mode=root --variant=required \
 		--include="$(echo "$1" | paste -sd, -)" \
 		--dpkgopt='path-exclude=/usr/share/man/*' \
 		--dpkgopt='path-exclude=/usr/share/locale/*' \
@@ -53,21 +55,61 @@ build() { # packages dest
 		--dpkgopt='path-include=/usr/share/doc/*/copyright' \
 		--essential-hook="sh '$HERE/image-hook.sh' essential \"\$1\"" \
 		--customize-hook="sh '$HERE/image-hook.sh' customize \"\$1\"" \
-		"$SUITE" "$tmp/root" "$(sources)" >"$tmp/mmdebstrap.log" 2>&1; then
+		"$SUITE" "$tmp/root" "$(sources)" </dev/null >"$tmp/mmdebstrap.log" 2>&1 &
+	pid=$!
+	r=0
+	wait "$pid" || r=$?
+	pid=''
+	if [ $r -ne 0 ]; then
 		tail -n 30 "$tmp/mmdebstrap.log" >&2
 		log "mmdebstrap failed"
-		return 1
+		exit 1
 	fi
+	# shellcheck disable=SC2012 # kernel file names are plain
 	cp "$(ls "$tmp"/root/boot/vmlinuz-* | tail -n 1)" "$tmp/vmlinuz"
+	# shellcheck disable=SC2012
 	cp "$(ls "$tmp"/root/boot/initrd.img-* | tail -n 1)" "$tmp/initrd.img"
+	# shellcheck disable=SC2016 # dpkg-query's format, not the shell's
 	chroot "$tmp/root" dpkg-query -W -f '${Package} ${Version}\n' >"$tmp/manifest"
 	echo "$1" >"$tmp/packages"
 	E2FSPROGS_FAKE_TIME=$EPOCH mke2fs -q -t ext4 -L mamori-root -U "$FS_UUID" \
 		-E "hash_seed=$FS_UUID" -d "$tmp/root" "$tmp/rootfs.raw" "$DISK_SIZE"
-	rm -rf "$tmp/root"
+	discard "$tmp/root"
 	mv "$tmp" "$2"
 	trap - EXIT INT TERM
 	log "base image ready: $2"
+}
+
+stop_build() {
+	[ -n "$pid" ] || return 0
+	kill -TERM -- "-$pid" 2>/dev/null || return 0
+	i=0
+	while kill -0 -- "-$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	kill -KILL -- "-$pid" 2>/dev/null || :
+}
+
+# A killed mmdebstrap can leave processes chrooted in the tree (dpkg runs in a session of
+# its own) and /proc, /sys, /dev mounted in it: end those, unmount, then remove;
+# --one-file-system keeps rm out of any mount still there.
+discard() { # dir
+	for n in 1 2 3; do
+		for p in /proc/[0-9]*; do
+			case $(readlink "$p/root" 2>/dev/null) in "$1"/*) kill -KILL "${p#/proc/}" 2>/dev/null ;; esac
+		done
+		grep " $1/" /proc/mounts | cut -d ' ' -f 2 | sort -r | while read -r m; do
+			umount -l "$m" || :
+		done
+		rm -rf --one-file-system "$1" 2>/dev/null && return 0
+		sleep 1
+	done
+	log "could not remove $1"
+}
+
+# Images nobody used for two weeks, and all but the three last used.
+prune() {
+	find "$CACHE" -mindepth 1 -maxdepth 1 -name 'base-*' -mtime +14 -exec rm -rf {} + || :
+	# shellcheck disable=SC2012 # our own directory names
+	ls -dt "$CACHE"/base-* 2>/dev/null | tail -n +4 | while read -r d; do rm -rf "$d"; done
 }
 
 main() {
@@ -82,12 +124,11 @@ main() {
 		# One builder at a time; a second run waits and then finds the image.
 		exec 9>"$CACHE/lock"
 		flock 9
-		[ -f "$dir/rootfs.raw" ] || build "$pkgs" "$dir"
+		if [ ! -f "$dir/rootfs.raw" ]; then build "$pkgs" "$dir"; fi
 		exec 9>&-
 	fi
 	touch "$dir"
-	# Images nobody used for two weeks (older package lists, old recipes).
-	find "$CACHE" -mindepth 1 -maxdepth 1 -name 'base-*' -mtime +14 -exec rm -rf {} + || :
+	prune
 	echo "$dir"
 }
 

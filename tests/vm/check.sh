@@ -8,6 +8,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 VM_DIR=$(pwd)/tests/vm
+# shellcheck source=tests/vm/lib.sh
 . "$VM_DIR/lib.sh"
 
 FAILED=0
@@ -36,8 +37,8 @@ preflight() {
 # ---- the mamori packages --------------------------------------------------------------------
 # The newest .deb of each package in the given directories.
 newest_debs() {
-	seen=
-	# shellcheck disable=SC2012 # names come from our own build
+	seen=''
+	# shellcheck disable=SC2012,SC2010 # names come from our own build
 	for d in $(ls -t "$@" 2>/dev/null | grep '\.deb$'); do
 		p=$(dpkg-deb -f "$d" Package) || continue
 		case " $seen " in *" $p "*) continue ;; esac
@@ -47,7 +48,8 @@ newest_debs() {
 }
 
 find_debs() {
-	DEBS=$(newest_debs "$BUILD"/deb/*.deb) DEB_PROBLEM= DEB_FAILED=
+	DEB_PROBLEM='' DEB_FAILED=''
+	DEBS=$(newest_debs "$BUILD"/deb/*.deb)
 	[ -z "$DEBS" ] || return 0
 	if [ ! -f debian/control ]; then
 		DEB_PROBLEM="no packages built: this tree has no debian/ packaging yet"

@@ -22,7 +22,7 @@ VM_BOOT_TIMEOUT=${VM_BOOT_TIMEOUT:-300}
 VM_EXEC_TIMEOUT=${VM_EXEC_TIMEOUT:-60}
 # The address the guest dials for every forwarded service (QEMU user network, restrict=on).
 VM_FWD_IP=10.0.2.100
-VM_PID= VM_RUN= VM_HELPERS= VM_NETFWD= VM_BOOTDEVS=
+VM_PID='' VM_RUN='' VM_HELPERS='' VM_NETFWD='' VM_BOOTDEVS='' VM_CHILD=''
 
 vm_log() { echo "# $*"; }
 
@@ -31,6 +31,8 @@ vm_setup() {
 	VM_RUN=$(mktemp -d "${TMPDIR:-/tmp}/mamori-vm.XXXXXX")
 	VM_QMP=$VM_RUN/qmp.sock VM_QGA=$VM_RUN/qga.sock VM_SERIAL=$VM_RUN/serial.log
 	VM_CONSOLE=$VM_RUN/console.sock
+	# fd 3: the test's stdin, for commands run in the background (see vm_py)
+	exec 3<&0
 	trap vm_cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
@@ -40,6 +42,7 @@ vm_setup() {
 vm_cleanup() {
 	rc=$?
 	trap - EXIT INT TERM HUP
+	[ -z "$VM_CHILD" ] || { kill "$VM_CHILD" 2>/dev/null; wait "$VM_CHILD" 2>/dev/null; } || :
 	vm_kill
 	for p in $VM_HELPERS; do kill "$p" 2>/dev/null || :; done
 	for p in $VM_HELPERS; do wait "$p" 2>/dev/null || :; done
@@ -62,8 +65,13 @@ vm_kill() {
 }
 
 vm_image() {
-	VM_IMAGE=$(sh "$VM_DIR/build-image.sh" "$@" | tail -n 1)
-	[ -f "$VM_IMAGE/rootfs.raw" ]
+	sh "$VM_DIR/build-image.sh" "$@" >"$VM_RUN/image" &
+	VM_CHILD=$!
+	r=0
+	wait "$VM_CHILD" || r=$?
+	VM_CHILD=''
+	VM_IMAGE=$(tail -n 1 "$VM_RUN/image")
+	[ $r -eq 0 ] && [ -f "$VM_IMAGE/rootfs.raw" ]
 }
 
 # ---- before boot ---------------------------------------------------------------------------
@@ -111,7 +119,8 @@ vm_boot() {
 	) &
 	VM_PID=$!
 	t0=$(date +%s)
-	if ! "$VM_PY" "$VM_DIR/vmctl.py" qga-wait "$VM_QGA" "$VM_BOOT_TIMEOUT"; then
+	vm_watchdog
+	if ! vm_py qga-wait "$VM_QGA" "$VM_BOOT_TIMEOUT"; then
 		vm_log "guest agent did not answer within ${VM_BOOT_TIMEOUT}s"
 		vm_diag
 		return 1
@@ -127,6 +136,20 @@ vm_boot() {
 	esac
 }
 
+# Should the test shell die without running its traps (SIGKILL), this ends QEMU and removes
+# the run directory all the same.
+vm_watchdog() {
+	(
+		trap - EXIT INT HUP
+		s=
+		trap 'kill $s 2>/dev/null; exit 0' TERM
+		while kill -0 $$ 2>/dev/null; do sleep 1 & s=$!; wait $s; done
+		kill -9 "$VM_PID" 2>/dev/null
+		rm -rf "$VM_RUN"
+	) </dev/null >/dev/null 2>&1 &
+	vm_helper_started $!
+}
+
 vm_running() { [ -n "$VM_PID" ] && kill -0 "$VM_PID" 2>/dev/null; }
 
 vm_poweroff() {
@@ -139,11 +162,22 @@ vm_poweroff() {
 }
 
 # ---- talking to it -------------------------------------------------------------------------
-vm_exec() { "$VM_PY" "$VM_DIR/vmctl.py" exec "$VM_QGA" "$VM_EXEC_TIMEOUT" "$*"; }
-# Same, with the host's stdin fed to the command.
-vm_exec_stdin() { "$VM_PY" "$VM_DIR/vmctl.py" exec "$VM_QGA" "$VM_EXEC_TIMEOUT" --stdin "$*"; }
-vm_push() { "$VM_PY" "$VM_DIR/vmctl.py" push "$VM_QGA" "$@"; }
-vm_qmp() { "$VM_PY" "$VM_DIR/vmctl.py" qmp "$VM_QMP" "$@"; }
+# vmctl.py runs in the background and the shell waits for it: a shell runs its traps only
+# between commands, and `wait` is the one that a signal interrupts, so an interrupted test
+# still cleans up at once instead of after a long guest command.
+vm_py() {
+	"$VM_PY" "$VM_DIR/vmctl.py" "$@" <&3 &
+	VM_CHILD=$!
+	r=0
+	wait "$VM_CHILD" || r=$?
+	VM_CHILD=
+	return $r
+}
+vm_exec() { vm_py exec "$VM_QGA" "$VM_EXEC_TIMEOUT" "$*"; }
+# Same, with the test's stdin fed to the command.
+vm_exec_stdin() { vm_py exec "$VM_QGA" "$VM_EXEC_TIMEOUT" --stdin "$*"; }
+vm_push() { vm_py push "$VM_QGA" "$@"; }
+vm_qmp() { vm_py qmp "$VM_QMP" "$@"; }
 # vm-query (tests/vm/guest/vm-query) in the guest: kernel objects behind a device.
 vm_query() { vm_exec "sh /run/vm-query $*"; }
 
