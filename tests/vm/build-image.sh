@@ -92,7 +92,7 @@ stop_build() {
 # its own) and /proc, /sys, /dev mounted in it: end those, unmount, then remove;
 # --one-file-system keeps rm out of any mount still there.
 discard() { # dir
-	for n in 1 2 3; do
+	for _ in 1 2 3; do
 		for p in /proc/[0-9]*; do
 			case $(readlink "$p/root" 2>/dev/null) in "$1"/*) kill -KILL "${p#/proc/}" 2>/dev/null ;; esac
 		done
@@ -105,11 +105,10 @@ discard() { # dir
 	log "could not remove $1"
 }
 
-# Images nobody used for two weeks, and all but the three last used.
+# Images unused for a day: older package lists and recipes. A run touches the image it
+# uses, and a running VM keeps its (unlinked) backing file open anyway.
 prune() {
-	find "$CACHE" -mindepth 1 -maxdepth 1 -name 'base-*' -mtime +14 -exec rm -rf {} + || :
-	# shellcheck disable=SC2012 # our own directory names
-	ls -dt "$CACHE"/base-* 2>/dev/null | tail -n +4 | while read -r d; do rm -rf "$d"; done
+	find "$CACHE" -mindepth 1 -maxdepth 1 -name 'base-*' -mmin +1440 -exec rm -rf {} + || :
 }
 
 main() {

@@ -210,8 +210,8 @@ vm_deb_depends() { # deb...
 vm_install_debs() { # deb...
 	vm_exec 'rm -rf /root/debs && mkdir -p /root/debs' || return 1
 	for d in "$@"; do vm_push "$d" "/root/debs/$(basename "$d")" || return 1; done
-	VM_EXEC_TIMEOUT=300 vm_exec 'cd /root/debs && DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -q --no-install-recommends --no-download ./*.deb'
+	VM_EXEC_TIMEOUT=300 vm_exec 'DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends /root/debs/*.deb'
 }
 
 # ---- devices -------------------------------------------------------------------------------
