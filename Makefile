@@ -12,7 +12,7 @@
 # Sources are found by wildcard: a new lib/*.c joins libmamori, a new tests/unit/test_*.c
 # becomes a test binary, a new tests/fuzz/fuzz_*.c a fuzz target.
 
-VERSION := $(shell sed -n '1s/.*(\([^)]*\)).*/\1/p' debian/changelog 2>/dev/null)
+VERSION := $(shell awk -F'[()]' 'NR == 1 { print $$2 }' debian/changelog 2>/dev/null)
 ifeq ($(VERSION),)
 VERSION := 0.0.0
 endif
@@ -51,7 +51,7 @@ SANFLAGS :=
 DEFS     += -D_FORTIFY_SOURCE=2
 endif
 
-ALL_CFLAGS  = $(WARN) $(HARDEN_C) $(SANFLAGS) $(DEFS) -Iinclude $(CPPFLAGS) $(CFLAGS) -MMD -MP
+ALL_CFLAGS  = $(WARN) $(HARDEN_C) $(SANFLAGS) $(DEFS) -Iinclude -Itests/unit/helpers $(CPPFLAGS) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(HARDEN_LD) $(SANFLAGS) $(LDFLAGS)
 PIE_LDFLAGS = -pie
 
