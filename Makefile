@@ -135,9 +135,12 @@ test-deps: deps
 
 # ---- tests -----------------------------------------------------------------------------------
 # Each runner prints its own summary line; tests/run-suite.sh adds them up at the end.
+# Under SANITIZE=1 the VM tier is left out: it tests the packaged (unsanitized) binaries.
+CHECK_TIERS := unit cli $(if $(filter 1,$(SANITIZE)),,valgrind vm)
+
 check: test-deps
 	@$(MAKE) --no-print-directory all-tests
-	@sh tests/run-suite.sh $(B) unit cli $(if $(filter 1,$(SANITIZE)),,valgrind) vm
+	@sh tests/run-suite.sh $(B) $(CHECK_TIERS)
 
 check-unit: deps
 	@$(MAKE) --no-print-directory all-tests
