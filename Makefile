@@ -57,6 +57,9 @@ PIE_LDFLAGS = -pie
 
 LIBS_CONFUSE := -lconfuse
 LIBS_CMOCKA  := -lcmocka
+LIBS_CRYPTO  := -lcrypto
+# what libmamori needs; --as-needed drops the ones a program does not use
+LIBS         := $(LIBS_CONFUSE) $(LIBS_CRYPTO)
 
 # ---- sources ---------------------------------------------------------------------------------
 LIB_SRC   := $(sort $(wildcard lib/*.c))
@@ -104,21 +107,21 @@ $(LIBMAMORI): $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(MAMORICTL): $(TOOL_OBJ) $(LIBMAMORI)
-	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $(TOOL_OBJ) $(LIBMAMORI) $(LIBS_CONFUSE)
+	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $(TOOL_OBJ) $(LIBMAMORI) $(LIBS)
 
 # A unit test may need link-time fakes: WRAP_<test name> holds its -Wl,--wrap= flags.
 $(B)/tests/%: $(B)/obj/tests/unit/%.o $(THELP_OBJ) $(LIBMAMORI)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) $(WRAP_$*) -o $@ $< $(THELP_OBJ) $(LIBMAMORI) \
-		$(LIBS_CMOCKA) $(LIBS_CONFUSE)
+		$(LIBS_CMOCKA) $(LIBS)
 
 $(B)/tests/progs/%: $(B)/obj/tests/progs/%.o $(LIBMAMORI)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $< $(LIBMAMORI) $(LIBS_CONFUSE)
+	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $< $(LIBMAMORI) $(LIBS)
 
 $(B)/bench/%: $(B)/obj/tests/bench/%.o $(LIBMAMORI)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $< $(LIBMAMORI) $(LIBS_CONFUSE)
+	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $< $(LIBMAMORI) $(LIBS)
 
 -include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(THELP_OBJ:.o=.d) \
          $(UNIT_SRC:tests/unit/%.c=$(B)/obj/tests/unit/%.d) \
@@ -169,7 +172,7 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -D_GNU_SOURCE -DMAMORI_VERSION='"fuzz"' \
 
 build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard include/mamori/*.h)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(LIBS_CONFUSE)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(LIBS)
 
 fuzz: test-deps $(FUZZ_BIN)
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
