@@ -187,6 +187,9 @@ mamori_replace_file(const char *path, const void *data, size_t len, mode_t mode,
 		return S_ISLNK(st.st_mode) ? -ELOOP : MAMORI_E_NOTREG;
 	if ((r = mamori_snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid())) < 0)
 		return r;
+	/* Callers serialise writers of one path, so a temporary of this name can only be left
+	 * over from a crash (of an earlier process with the same pid). */
+	(void)unlink(tmp);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;

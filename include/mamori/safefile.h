@@ -33,7 +33,8 @@ int mamori_lock(int fd, int op);
 int mamori_fsync_parent(const char *path);
 
 /* Atomically replace path with data: write a temporary file beside it with the given mode and
- * owner, fsync, rename over path, fsync the directory. path itself may not be a symlink. */
+ * owner, fsync, rename over path, fsync the directory. path itself may not be a symlink.
+ * Writers of one path must be serialised by the caller (a lock). */
 int mamori_replace_file(const char *path, const void *data, size_t len, mode_t mode,
 			uid_t uid, gid_t gid);
 
