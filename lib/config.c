@@ -228,7 +228,9 @@ mamori_config_load(const struct mamori_config_load_opts *opts,
 		file_error(path, fd, rules.owner, errbuf, errlen);
 		return fd;
 	}
-	r = mamori_read_all(fd, MAMORI_CONFIG_MAX_SIZE, &text, &len);
+	/* + 1: mamori_read_all refuses a file of exactly its limit (it stops when the buffer
+	 * is full, before it sees the end); the size was checked by mamori_open_checked */
+	r = mamori_read_all(fd, MAMORI_CONFIG_MAX_SIZE + 1, &text, &len);
 	close(fd);
 	if (r < 0) {
 		file_error(path, r, rules.owner, errbuf, errlen);
