@@ -106,7 +106,7 @@ is_word_char(char c)
 
 enum confuse_msg {
 	MSG_NO_OPTION, MSG_DUP_TITLE, MSG_NO_BRACE, MSG_NO_TITLE, MSG_NO_EQUAL, MSG_APPEND,
-	MSG_TOKEN, MSG_CLOSING, MSG_EOF,
+	MSG_TOKEN, MSG_CLOSING, MSG_EOF, MSG_OCTAL, MSG_ESCAPE,
 };
 
 /* libconfuse 3.3's messages; compared with and without its translation. */
@@ -123,6 +123,8 @@ static const struct {
 	{"unexpected token '%s'", MSG_TOKEN},
 	{"unexpected closing brace", MSG_CLOSING},
 	{"premature end of file", MSG_EOF},
+	{"invalid octal number '%s'", MSG_OCTAL},
+	{"bad escape sequence '%s'", MSG_ESCAPE},
 };
 
 static void
@@ -182,8 +184,7 @@ report_known(struct config_ctx *ctx, cfg_t *cfg, enum confuse_msg msg, const cha
 	if (arg != NULL && (msg == MSG_NO_BRACE || msg == MSG_NO_TITLE || msg == MSG_NO_EQUAL ||
 			    msg == MSG_APPEND))
 		line = line_of_word(ctx, arg, line);
-	config_where(cfg, msg == MSG_TOKEN || msg == MSG_EOF || msg == MSG_CLOSING ? NULL : arg,
-		     where, sizeof(where));
+	config_where(cfg, msg >= MSG_TOKEN ? NULL : arg, where, sizeof(where));
 	config_quote(got, sizeof(got), arg ? arg : "");
 	switch (msg) {
 	case MSG_NO_OPTION:
@@ -214,6 +215,12 @@ report_known(struct config_ctx *ctx, cfg_t *cfg, enum confuse_msg msg, const cha
 	case MSG_EOF:
 		config_fail(ctx, cfg->line, where[0] ? where : NULL,
 			    "expected the rest of the setting, got the end of the file");
+		break;
+	case MSG_OCTAL:
+	case MSG_ESCAPE:
+		config_fail(ctx, cfg->line, where[0] ? where : NULL,
+			    "expected an escape \\n \\t \\\" \\\\ \\xHH or \\ooo up to "
+			    "\\377, got %s", got);
 		break;
 	}
 }
