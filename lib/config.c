@@ -112,7 +112,7 @@ run_confuse(struct config_ctx *ctx, char *text, size_t len, cfg_t **ret)
 	config_current = NULL;
 	if (r != CFG_SUCCESS || ctx->failed) {
 		config_fail(ctx, 0, NULL, "cannot parse");
-		r = MAMORI_E_CONFIG;
+		r = ctx->out_of_memory ? -ENOMEM : MAMORI_E_CONFIG;
 		goto out;
 	}
 	*ret = cfg;

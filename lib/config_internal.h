@@ -61,6 +61,7 @@ struct config_ctx {
 	char *err;
 	size_t errlen;
 	bool failed;
+	bool out_of_memory; /* the failure was an allocation: -ENOMEM, not a bad file */
 	unsigned last_line; /* number of lines in the file: libconfuse counts one past it at EOF */
 	const char *text;   /* the prescanned text, to find a word's line (see config_report.c) */
 	size_t len;

@@ -35,6 +35,7 @@ add_seen(struct config_ctx *ctx, const cfg_t *sec)
 	if (ctx->n_seen == ctx->cap_seen) {
 		cap = ctx->cap_seen ? ctx->cap_seen * 2 : 8;
 		if ((n = reallocarray(ctx->seen, cap, sizeof(*n))) == NULL) {
+			ctx->out_of_memory = !ctx->failed;
 			config_fail(ctx, sec->line, NULL, "out of memory");
 			return NULL;
 		}
@@ -135,8 +136,10 @@ check_title(struct config_ctx *ctx, struct config_seen *s, const cfg_t *sec)
 				   "bytes; an entry names one device, not a model), got %s",
 				   CONFIG_MAX_SERIAL, got);
 	len = strlen(serial) + 10;
-	if ((s->device = malloc(len + 1)) == NULL)
+	if ((s->device = malloc(len + 1)) == NULL) {
+		ctx->out_of_memory = !ctx->failed;
 		return config_fail(ctx, s->line, where, "out of memory");
+	}
 	return mamori_snprintf(s->device, len + 1, "%s:%s:%s", vid, pid, serial);
 }
 
