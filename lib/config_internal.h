@@ -39,6 +39,8 @@ struct config_option {
 extern const struct config_option config_options[];
 extern const size_t config_n_options;
 extern const struct config_word config_allow_policy_words[];
+extern const struct config_word config_class_words[];
+extern const struct config_word config_algorithm_words[];
 
 const struct config_option *config_option_find(const char *section, const char *name);
 

@@ -20,26 +20,11 @@ mamori_media_policy_name(enum mamori_media_policy p)
 const char *
 mamori_class_policy_name(enum mamori_class_policy p)
 {
-	static const struct config_word words[] = {
-		{"deny", MAMORI_CLASS_DENY},
-		{"audit", MAMORI_CLASS_AUDIT},
-		{"allow", MAMORI_CLASS_ALLOW},
-		{NULL, 0},
-	};
-
-	return word_of(words, (int)p);
+	return word_of(config_class_words, (int)p);
 }
 
 const char *
 mamori_otp_algorithm_name(enum mamori_otp_algorithm a)
 {
-	switch (a) {
-	case MAMORI_OTP_SHA1:
-		return "sha1";
-	case MAMORI_OTP_SHA256:
-		return "sha256";
-	case MAMORI_OTP_SHA512:
-		return "sha512";
-	}
-	return "invalid";
+	return word_of(config_algorithm_words, (int)a);
 }

@@ -9,14 +9,20 @@
 /* A double-quoted string that libconfuse reads back unchanged: '\' and '"' escaped, and '$'
  * too, so that "${" can never appear (the loader refuses it). */
 static void
-print_quoted(FILE *out, const char *s)
+print_escaped(FILE *out, const char *s)
 {
-	fputc('"', out);
 	for (; *s != '\0'; s++) {
 		if (*s == '"' || *s == '\\' || *s == '$')
 			fputc('\\', out);
 		fputc(*s, out);
 	}
+}
+
+static void
+print_quoted(FILE *out, const char *s)
+{
+	fputc('"', out);
+	print_escaped(out, s);
 	fputc('"', out);
 }
 
@@ -61,12 +67,7 @@ static void
 print_allow(FILE *out, const struct mamori_allow_entry *e)
 {
 	fprintf(out, "  allow \"%s:%s:", e->vid, e->pid);
-	/* the title is quoted like any string; print_quoted adds its own quotes */
-	for (const char *s = e->serial; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\' || *s == '$')
-			fputc('\\', out);
-		fputc(*s, out);
-	}
+	print_escaped(out, e->serial);
 	fprintf(out, "\" {\n    policy = %s\n", mamori_media_policy_name(e->policy));
 	if (e->comment != NULL) {
 		fputs("    comment = ", out);

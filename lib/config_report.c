@@ -104,27 +104,36 @@ is_word_char(char c)
 	       c == '_';
 }
 
-enum confuse_msg {
-	MSG_NO_OPTION, MSG_DUP_TITLE, MSG_NO_BRACE, MSG_NO_TITLE, MSG_NO_EQUAL, MSG_APPEND,
-	MSG_TOKEN, MSG_CLOSING, MSG_EOF, MSG_OCTAL, MSG_ESCAPE,
+/* What libconfuse's message is about, and so how it is reworded. */
+enum confuse_kind {
+	MSG_UNKNOWN,   /* an option or section name not in the schema */
+	MSG_DUP_TITLE, /* two allow entries with one title */
+	MSG_NAMED,     /* about the named option: text is the whole message */
+	MSG_SYNTAX,    /* about a token: text, then the token if the message has one */
 };
 
 /* libconfuse 3.3's messages; compared with and without its translation. */
 static const struct {
 	const char *msgid;
-	enum confuse_msg msg;
+	enum confuse_kind kind;
+	const char *text;
 } confuse_msgs[] = {
-	{"no such option '%s'", MSG_NO_OPTION},
-	{"found duplicate title '%s'", MSG_DUP_TITLE},
-	{"missing opening brace for section '%s'", MSG_NO_BRACE},
-	{"missing title for section '%s'", MSG_NO_TITLE},
-	{"missing equal sign after option '%s'", MSG_NO_EQUAL},
-	{"attempt to append to non-list option '%s'", MSG_APPEND},
-	{"unexpected token '%s'", MSG_TOKEN},
-	{"unexpected closing brace", MSG_CLOSING},
-	{"premature end of file", MSG_EOF},
-	{"invalid octal number '%s'", MSG_OCTAL},
-	{"bad escape sequence '%s'", MSG_ESCAPE},
+	{"no such option '%s'", MSG_UNKNOWN, NULL},
+	{"found duplicate title '%s'", MSG_DUP_TITLE, NULL},
+	{"missing opening brace for section '%s'", MSG_NAMED,
+	 "expected \"{\" to open the section"},
+	{"missing title for section '%s'", MSG_NAMED,
+	 "expected a title \"vid:pid:serial\" before \"{\""},
+	{"missing equal sign after option '%s'", MSG_NAMED, "expected \"=\" after the option name"},
+	{"attempt to append to non-list option '%s'", MSG_NAMED, "expected \"=\", got \"+=\""},
+	{"unexpected token '%s'", MSG_SYNTAX, "expected an option or a value, got "},
+	{"unexpected closing brace", MSG_SYNTAX, "expected an option or a section, got \"}\""},
+	{"premature end of file", MSG_SYNTAX,
+	 "expected the rest of the setting, got the end of the file"},
+	{"invalid octal number '%s'", MSG_SYNTAX,
+	 "expected an escape \\n \\t \\\" \\\\ \\xHH or \\ooo up to \\377, got "},
+	{"bad escape sequence '%s'", MSG_SYNTAX,
+	 "expected an escape \\n \\t \\\" \\\\ \\xHH or \\ooo up to \\377, got "},
 };
 
 static void
@@ -176,51 +185,28 @@ line_of_word(const struct config_ctx *ctx, const char *word, int upto)
 }
 
 static void
-report_known(struct config_ctx *ctx, cfg_t *cfg, enum confuse_msg msg, const char *arg)
+report_known(struct config_ctx *ctx, cfg_t *cfg, size_t i, const char *arg)
 {
-	char where[512], got[160];
-	int line = cfg->line;
+	char where[512], got[160] = "";
 
-	if (arg != NULL && (msg == MSG_NO_BRACE || msg == MSG_NO_TITLE || msg == MSG_NO_EQUAL ||
-			    msg == MSG_APPEND))
-		line = line_of_word(ctx, arg, line);
-	config_where(cfg, msg >= MSG_TOKEN ? NULL : arg, where, sizeof(where));
-	config_quote(got, sizeof(got), arg ? arg : "");
-	switch (msg) {
-	case MSG_NO_OPTION:
+	switch (confuse_msgs[i].kind) {
+	case MSG_UNKNOWN:
 		report_unknown(ctx, cfg, arg);
 		break;
 	case MSG_DUP_TITLE:
 		config_duplicate_title(ctx, cfg->line, arg);
 		break;
-	case MSG_NO_BRACE:
-		config_fail(ctx, line, where, "expected \"{\" to open the section");
+	case MSG_NAMED:
+		config_where(cfg, arg, where, sizeof(where));
+		config_fail(ctx, line_of_word(ctx, arg, cfg->line), where, "%s",
+			    confuse_msgs[i].text);
 		break;
-	case MSG_NO_TITLE:
-		config_fail(ctx, line, where, "expected a title \"vid:pid:serial\" before \"{\"");
-		break;
-	case MSG_NO_EQUAL:
-		config_fail(ctx, line, where, "expected \"=\" after the option name");
-		break;
-	case MSG_APPEND:
-		config_fail(ctx, line, where, "expected \"=\", got \"+=\"");
-		break;
-	case MSG_TOKEN:
-		config_fail(ctx, cfg->line, where[0] ? where : NULL,
-			    "expected an option or a value, got %s", got);
-		break;
-	case MSG_CLOSING:
-		config_fail(ctx, cfg->line, NULL, "expected an option or a section, got \"}\"");
-		break;
-	case MSG_EOF:
-		config_fail(ctx, cfg->line, where[0] ? where : NULL,
-			    "expected the rest of the setting, got the end of the file");
-		break;
-	case MSG_OCTAL:
-	case MSG_ESCAPE:
-		config_fail(ctx, cfg->line, where[0] ? where : NULL,
-			    "expected an escape \\n \\t \\\" \\\\ \\xHH or \\ooo up to "
-			    "\\377, got %s", got);
+	case MSG_SYNTAX:
+		config_where(cfg, NULL, where, sizeof(where));
+		if (arg != NULL)
+			config_quote(got, sizeof(got), arg);
+		config_fail(ctx, cfg->line, where[0] ? where : NULL, "%s%s", confuse_msgs[i].text,
+			    got);
 		break;
 	}
 }
@@ -237,8 +223,7 @@ config_errfunc(cfg_t *cfg, const char *fmt, va_list ap)
 		const char *id = confuse_msgs[i].msgid;
 		if (strcmp(fmt, id) != 0 && strcmp(fmt, dgettext("confuse", id)) != 0)
 			continue;
-		report_known(ctx, cfg, confuse_msgs[i].msg,
-			     strstr(id, "%s") ? va_arg(ap, const char *) : NULL);
+		report_known(ctx, cfg, i, strstr(id, "%s") ? va_arg(ap, const char *) : NULL);
 		return;
 	}
 	/* A message this loader does not know (a newer libconfuse): pass it on as it is. */

@@ -38,14 +38,14 @@ static const struct config_word mtp_words[] = {
 	{NULL, 0},
 };
 
-static const struct config_word class_words[] = {
+const struct config_word config_class_words[] = {
 	{"deny", MAMORI_CLASS_DENY},
 	{"audit", MAMORI_CLASS_AUDIT},
 	{"allow", MAMORI_CLASS_ALLOW},
 	{NULL, 0},
 };
 
-static const struct config_word algorithm_words[] = {
+const struct config_word config_algorithm_words[] = {
 	{"sha1", MAMORI_OTP_SHA1},
 	{"sha256", MAMORI_OTP_SHA256},
 	{"sha512", MAMORI_OTP_SHA512},
@@ -62,17 +62,17 @@ const struct config_option config_options[] = {
 	ENUM("media", "policy", storage_words, MAMORI_MEDIA_READONLY, media.policy),
 	ENUM("media", "optical", storage_words, MAMORI_MEDIA_READONLY, media.optical),
 	ENUM("media", "mtp", mtp_words, MAMORI_CLASS_DENY, media.mtp),
-	ENUM("media", "network", class_words, MAMORI_CLASS_DENY, media.network),
-	ENUM("media", "wireless", class_words, MAMORI_CLASS_DENY, media.wireless),
-	ENUM("media", "printer", class_words, MAMORI_CLASS_DENY, media.printer),
-	ENUM("media", "vendor", class_words, MAMORI_CLASS_DENY, media.vendor),
+	ENUM("media", "network", config_class_words, MAMORI_CLASS_DENY, media.network),
+	ENUM("media", "wireless", config_class_words, MAMORI_CLASS_DENY, media.wireless),
+	ENUM("media", "printer", config_class_words, MAMORI_CLASS_DENY, media.printer),
+	ENUM("media", "vendor", config_class_words, MAMORI_CLASS_DENY, media.vendor),
 	UINT("media", "recheck_interval", 1, 3600, "seconds", 1, media.recheck_interval),
 	BOOL("media", "loop", 0, media.loop),
 	UINT("auth", "digits", 6, 8, "digits", 6, auth.digits),
 	UINT("auth", "window", 0, 10, "time steps", 1, auth.window),
 	UINT("auth", "hotp_window", 0, 100, "counter steps", 10, auth.hotp_window),
 	UINT("auth", "step", 10, 300, "seconds", 30, auth.step),
-	ENUM("auth", "algorithm", algorithm_words, MAMORI_OTP_SHA1, auth.algorithm),
+	ENUM("auth", "algorithm", config_algorithm_words, MAMORI_OTP_SHA1, auth.algorithm),
 	UINT("auth", "max_failures", 1, 100, "failures", 5, auth.max_failures),
 	UINT("auth", "lockout", 0, 86400, "seconds", 900, auth.lockout),
 	ENUM("auth", "unenrolled", unenrolled_words, MAMORI_UNENROLLED_DENY, auth.unenrolled),

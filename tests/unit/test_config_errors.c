@@ -223,6 +223,50 @@ too_many_allow_entries(void **state)
 	free(text);
 }
 
+/* Parses before + n times fill + after. */
+static int
+parse_with(const char *before, size_t n, char fill, const char *after, char *err, size_t errlen)
+{
+	struct mamori_config *cfg = NULL;
+	char text[1400], value[1100];
+	int r;
+
+	memset(value, fill, n);
+	value[n] = '\0';
+	snprintf(text, sizeof(text), "%s%s%s", before, value, after);
+	r = mamori_config_parse(text, strlen(text), "t.conf", &cfg, err, errlen);
+	mamori_config_free(&cfg);
+	return r;
+}
+
+/* every string has a bound; one byte more is refused, and a long value is cut in the message */
+static void
+length_limits(void **state)
+{
+	struct fixture *f = *state;
+	char want[256];
+
+	assert_int_equal(parse_with("auth { emergency_user = ", 32, 'u', " }",
+				    f->err, sizeof(f->err)), 0);
+	assert_int_equal(parse_with("auth { emergency_user = ", 33, 'u', " }",
+				    f->err, sizeof(f->err)), MAMORI_E_CONFIG);
+	assert_int_equal(parse_with("auth { contact = \"", 256, 'c', "\" }",
+				    f->err, sizeof(f->err)), 0);
+	assert_int_equal(parse_with("auth { contact = \"", 257, 'c', "\" }",
+				    f->err, sizeof(f->err)), MAMORI_E_CONFIG);
+	memset(want, 'c', 80);
+	want[80] = '\0';
+	assert_non_null(strstr(f->err, want));
+	assert_non_null(strstr(f->err, "ccc...\""));
+	assert_int_equal(parse_with("report { event_log = /", 1023, 'p', " }",
+				    f->err, sizeof(f->err)), 0);
+	assert_int_equal(parse_with("report { event_log = /", 1024, 'p', " }",
+				    f->err, sizeof(f->err)), MAMORI_E_CONFIG);
+	assert_int_equal(parse_with("media { allow \"0781:5567:", 255, 's', "\" {} }", f->err, sizeof(f->err)), 0);
+	assert_int_equal(parse_with("media { allow \"0781:5567:", 256, 's', "\" {} }", f->err, sizeof(f->err)), MAMORI_E_CONFIG);
+	assert_non_null(strstr(f->err, "expected a serial number"));
+}
+
 static void
 file_not_found_when_named(void **state)
 {
@@ -302,6 +346,7 @@ main(void)
 		T(every_mistake_has_its_message),
 		T(nul_byte),
 		T(too_many_allow_entries),
+		T(length_limits),
 		T(file_not_found_when_named),
 		T(unsafe_files_refused),
 		T(exact_limit_is_accepted),
