@@ -7,8 +7,9 @@
  *    option, parse without error;
  *  - "${NAME}" is replaced by the environment variable, which in a PAM module is the user's;
  *  - a NUL byte silently ends a value.
- * The scanner follows libconfuse's lexer (lexer.l): quotes, backslash escapes, "#", "//" and
- * C comments. */
+ * The scanner follows libconfuse's lexer (lexer.l): quotes, backslash escapes, unquoted
+ * values, and "#", "//" and C comments where a token starts. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "config_internal.h"
@@ -55,14 +56,29 @@ scan_brace(struct scanner *s, char c)
 	return 0;
 }
 
+/* A character that continues libconfuse's unquoted string (lexer.l: "an unquoted string").
+ * Inside one, a double slash or slash-star starts no comment: "a//b" is one value. */
+static bool
+is_unquoted(char c)
+{
+	return c != '\0' && strchr(" #\"'\t\n\r={}()+,*", c) == NULL;
+}
+
+static int
+env_refused(struct scanner *s)
+{
+	return scan_fail(s, s->line, "expected a value, got \"${\" (mamori.conf does not expand "
+				     "environment variables)");
+}
+
+/* At the start of a token, outside strings and comments. */
 static int
 scan_text(struct scanner *s, char c)
 {
 	char n = peek(s);
 
 	if (c == '$' && n == '{')
-		return scan_fail(s, s->line, "expected a value, got \"${\" (mamori.conf does "
-					     "not expand environment variables)");
+		return env_refused(s);
 	if (c == '{' || c == '}')
 		return scan_brace(s, c);
 	s->open_line = s->line;
@@ -76,6 +92,11 @@ scan_text(struct scanner *s, char c)
 		s->state = S_C_COMMENT;
 		s->p[s->i] = s->p[s->i + 1] = ' ';
 		s->i++;
+	} else if (is_unquoted(c)) {
+		for (; is_unquoted(peek(s)); s->i++) {
+			if (s->p[s->i] == '$' && peek(s) == '{')
+				return env_refused(s);
+		}
 	}
 	return 0;
 }
@@ -88,8 +109,7 @@ scan_quoted(struct scanner *s, char c, char quote)
 		if (s->p[s->i] == '\n')
 			s->line++;
 	} else if (c == '$' && quote == '"' && peek(s) == '{') {
-		return scan_fail(s, s->line, "expected a value, got \"${\" (mamori.conf does "
-					     "not expand environment variables)");
+		return env_refused(s);
 	} else if (c == quote) {
 		s->state = S_TEXT;
 	}

@@ -290,6 +290,10 @@ comments_of_every_kind(void **state)
 	load(f, "/* one\n two */ auth { /* x */ lockout = 5 // y\n digits = 7 # z\n}\n");
 	assert_int_equal(f->cfg->auth.lockout, 5);
 	assert_int_equal(f->cfg->auth.digits, 7);
+	/* as in libconfuse's lexer, "//" inside an unquoted value is part of it */
+	load(f, "report { event_log = /var//log\n spool_dir = /run # x\n}\n");
+	assert_string_equal(f->cfg->report.event_log, "/var//log");
+	assert_string_equal(f->cfg->report.spool_dir, "/run");
 }
 
 static void

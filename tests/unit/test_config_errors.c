@@ -176,6 +176,9 @@ static const struct {
 	{"auth { contact = \"a\\777\" }",
 	 "1: auth: expected an escape \\n \\t \\\" \\\\ \\xHH or \\ooo up to \\377, got "
 	 "\"\\\\777\""},
+	/* inside an unquoted value "//" is no comment: what follows is still checked */
+	{"auth { contact = a//\"${HOME}\" }",
+	 "1: expected a value, got \"${\" (mamori.conf does not expand environment variables)"},
 	/* a C comment would make libconfuse count one line too many */
 	{"/* a */\n/* b\n */\nauth {\n lockout = x\n}\n",
 	 "5: auth.lockout: expected seconds 0..86400, got \"x\""},
