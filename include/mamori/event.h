@@ -1,0 +1,85 @@
+/* Reporting events: one function emits every report, to syslog (through a pluggable sink) and
+ * to the durable, sequence-numbered event log that rsyslog forwards to the collector.
+ *
+ * A line looks like
+ *   MAMORI-MEDIA-101 sev=warning time=2026-11-28T09:14:03.512+09:00 host=term01
+ *   stream=3f9c0d2a61b04e7e seq=1843 action=readonly dev=/dev/sdb1 serial="4C 53" msg="…"
+ * (one line, at most MAMORI_EVENT_LINE_MAX bytes with its newline). */
+#ifndef MAMORI_EVENT_H
+#define MAMORI_EVENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "mamori/events.h"
+
+#define MAMORI_EVENT_LINE_MAX 4096
+
+enum mamori_field_type { MAMORI_FT_STR, MAMORI_FT_INT };
+
+/* A key=value pair. Keys are short ASCII words chosen by the code; values are anything
+ * (hostile device strings included) and are quoted and escaped as needed. */
+struct mamori_field {
+	const char *key;
+	enum mamori_field_type type;
+	const char *s;
+	long long i;
+};
+
+#define MAMORI_STR(k, v) ((struct mamori_field){.key = (k), .type = MAMORI_FT_STR, .s = (v)})
+#define MAMORI_INT(k, v) \
+	((struct mamori_field){.key = (k), .type = MAMORI_FT_INT, .i = (long long)(v)})
+
+/* Where the syslog copy of each line goes. write returns 0 or a negative errno and must
+ * never block for long: a stuck syslog daemon may not stall a login or a udev event. */
+struct mamori_sink {
+	int (*write)(void *ctx, int severity, const char *line);
+	void *ctx;
+};
+
+/* Header of one line; the formatter's input. seq 0 means "no sequence number". */
+struct mamori_event_head {
+	enum mamori_event_id id;
+	struct timespec time;
+	const char *host;
+	const char *stream;
+	uint64_t seq;
+};
+
+/* Format one line (no trailing newline) into buf[cap], cap ≤ MAMORI_EVENT_LINE_MAX.
+ * Values too long to fit are cut on a character boundary and the line gets truncated=1.
+ * msg is the short human sentence that ends the line. Pure: no I/O, no clock. */
+int mamori_event_format(char *buf, size_t cap, const struct mamori_event_head *head,
+			const struct mamori_field *fields, size_t n_fields, const char *msg,
+			size_t *ret_len);
+
+struct mamori_reporter_opts {
+	const char *ident;      /* program name in syslog, e.g. "mamori-agent" */
+	const char *event_log;  /* durable log; NULL: /var/log/mamori/events.log */
+	const char *state_dir;  /* seq and stream id; NULL: /var/lib/mamori */
+	const char *spool_dir;  /* early-boot spool; NULL: /run/mamori */
+	const char *syslog_socket; /* NULL: /dev/log; ignored when sink is set */
+	const struct mamori_sink *sink; /* NULL: the built-in non-blocking /dev/log sink */
+	int (*clock)(struct timespec *now); /* NULL: CLOCK_REALTIME; tests inject one */
+	gid_t log_group;        /* group of a newly created durable log (adm) */
+};
+
+struct mamori_reporter;
+
+int mamori_reporter_new(const struct mamori_reporter_opts *opts, struct mamori_reporter **ret);
+void mamori_reporter_free(struct mamori_reporter **r);
+
+/* Emit one event. Returns 0 when the durable log holds it; a negative code when it could only
+ * be spooled or sent to syslog (the failure is itself reported through syslog). Never blocks
+ * on a dead syslog daemon. */
+int mamori_report(struct mamori_reporter *r, enum mamori_event_id id, const char *msg,
+		  const struct mamori_field *fields, size_t n_fields);
+
+#define MAMORI_REPORT(r, id, msg, ...)                                                   \
+	mamori_report((r), (id), (msg), (const struct mamori_field[]){__VA_ARGS__},      \
+		      sizeof((const struct mamori_field[]){__VA_ARGS__}) /                \
+			      sizeof(struct mamori_field))
+
+#endif

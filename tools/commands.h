@@ -1,0 +1,24 @@
+/* mamorictl's subcommands. Each takes the arguments after its own name (argv[0] is the
+ * subcommand's name) and returns the process exit status. */
+#ifndef MAMORICTL_COMMANDS_H
+#define MAMORICTL_COMMANDS_H
+
+struct mamorictl_command {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv);
+};
+
+/* Dispatch argv[1] among cmds; prints help for "--help"/"help" or an unknown name.
+ * path names the caller for messages, e.g. "mamorictl config". */
+int mamorictl_dispatch(const char *path, const struct mamorictl_command *cmds, int argc,
+		       char **argv);
+
+/* True when argv holds -h or --help anywhere before a "--". */
+int mamorictl_wants_help(int argc, char **argv);
+
+/* mamorictl config …: check and show mamori.conf (cmd_config.c) */
+int cmd_config(int argc, char **argv);
+
+
+#endif
