@@ -102,6 +102,8 @@ test_boot() {
 	fi
 }
 
+console_prompt() { vm_console '\r' 'login: ' 30 >"$VM_RUN/console.out"; }
+
 # A block device below the USB device with the given serial, named PREFIX*, whose partition
 # PART (1, or empty for the whole medium) carries LABEL.
 block_with_label() { # serial prefix label [part]
@@ -120,9 +122,11 @@ has_line() { # serial query line
 plugged() { vm_query wait 30 "$1" "$2" >/dev/null; }   # query serial
 unplugged() { vm_unplug "$1" && vm_query gone 30 usbdev "$1"; }   # id (= serial)
 
+# systemd may be up before the USB bus has enumerated what was plugged in at power-on.
+boot_stick_present() { plugged blocks boot-stick && block_with_label boot-stick sd BOOTSTICK 1; }
+
 test_boot_stick() {
-	t "USB stick plugged at power-on is sd* with its FAT partition after boot" \
-		block_with_label boot-stick sd BOOTSTICK 1
+	t "USB stick plugged at power-on is sd* with its FAT partition after boot" boot_stick_present
 }
 
 stick_appears() {
@@ -245,6 +249,7 @@ main() {
 	vm_forward 2514 "$NET_PORT"
 	test_boot || exit 1
 	test_packages
+	t "serial console offers a login prompt" console_prompt
 	test_boot_stick
 	test_network
 	test_stick

@@ -8,6 +8,7 @@
 #   vm_boot_stick ID IMAGE         before boot: a USB stick plugged in at power-on
 #   vm_boot                        start the machine, wait until systemd is up
 #   vm_exec CMD                    sh -c CMD in the guest: stdout, stderr, exit status
+#   vm_console SEND EXPECT [SECS]  type on the serial console, read until EXPECT matches
 #   vm_push LOCAL REMOTE [MODE]    copy a file into the guest
 #   vm_qmp COMMAND [ARGS_JSON]     QEMU monitor command
 #   vm_plug_* / vm_unplug ID       emulated devices (below)
@@ -19,6 +20,7 @@ VM_PY=${VM_PY:-python3}
 VM_MEM=${VM_MEM:-1024}
 VM_SMP=${VM_SMP:-2}
 VM_BOOT_TIMEOUT=${VM_BOOT_TIMEOUT:-300}
+# VM_ACCEL=kvm is for machines where KVM is known to work; it hangs on some hosts.
 VM_EXEC_TIMEOUT=${VM_EXEC_TIMEOUT:-60}
 # The address the guest dials for every forwarded service (QEMU user network, restrict=on).
 VM_FWD_IP=10.0.2.100
@@ -90,7 +92,7 @@ vm_boot_stick() { # id image
 vm_qemu_args() {
 	# Fresh copy-on-write layer over the cached image: every run starts from the same disk.
 	qemu-img create -q -f qcow2 -b "$VM_IMAGE/rootfs.raw" -F raw "$VM_RUN/disk.qcow2"
-	set -- -nodefaults -no-user-config -display none -machine q35,accel=tcg \
+	set -- -nodefaults -no-user-config -display none -machine "q35,accel=${VM_ACCEL:-tcg}" \
 		-m "$VM_MEM" -smp "$VM_SMP" -no-reboot \
 		-kernel "$VM_IMAGE/vmlinuz" -initrd "$VM_IMAGE/initrd.img" \
 		-append "root=/dev/vda rw console=ttyS0 net.ifnames=0 panic=-1 ${VM_APPEND:-}" \
@@ -177,6 +179,9 @@ vm_exec() { vm_py exec "$VM_QGA" "$VM_EXEC_TIMEOUT" "$*"; }
 # Same, with the test's stdin fed to the command.
 vm_exec_stdin() { vm_py exec "$VM_QGA" "$VM_EXEC_TIMEOUT" --stdin "$*"; }
 vm_push() { vm_py push "$VM_QGA" "$@"; }
+# Types on the serial console (\n, \r escapes) and prints what it shows until the regular
+# expression EXPECT matches; fails after SECONDS (default 30). For console-login tests.
+vm_console() { vm_py console "$VM_CONSOLE" "${3:-30}" "$1" "$2"; }
 vm_qmp() { vm_py qmp "$VM_QMP" "$@"; }
 # vm-query (tests/vm/guest/vm-query) in the guest: kernel objects behind a device.
 vm_query() { vm_exec "sh /run/vm-query $*"; }

@@ -8,12 +8,16 @@ UNIX socket. Python standard library only. Called by tests/vm/lib.sh, one comman
   vmctl.py exec SOCK SECONDS [--stdin] CMD    run `sh -c CMD` in the guest: its stdout, its
                                               stderr, its exit status (124: timed out)
   vmctl.py push SOCK LOCAL REMOTE [MODE]      copy a host file into the guest
+  vmctl.py console SOCK SECONDS SEND EXPECT   type SEND on the serial console (\\n, \\r
+                                              escapes), print what it shows until the
+                                              regular expression EXPECT matches (1: timeout)
   vmctl.py free-port                          a free TCP port on 127.0.0.1
 """
 import base64
 import json
 import os
 import random
+import re
 import socket
 import sys
 import time
@@ -106,9 +110,15 @@ class Agent:
         self.ch.close()
 
 
+def orphaned(parent=os.getppid()):
+    """The test shell is gone (killed without running its traps): stop waiting for a VM
+    that its watchdog is taking down."""
+    return os.getppid() != parent
+
+
 def qga_wait(path, seconds):
     deadline = time.monotonic() + seconds
-    while True:
+    while not orphaned():
         try:
             Agent(path, timeout=3).close()
             return 0
@@ -116,6 +126,7 @@ def qga_wait(path, seconds):
             if time.monotonic() > deadline:
                 return 1
             time.sleep(1)
+    return 1
 
 
 def guest_exec(path, seconds, cmd, stdin_data=None):
@@ -131,7 +142,7 @@ def guest_exec(path, seconds, cmd, stdin_data=None):
             st = ag.call("guest-exec-status", {"pid": pid})
             if st.get("exited"):
                 break
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or orphaned():
                 sys.stderr.write("vmctl: guest command timed out after %ss: %s\n" % (seconds, cmd))
                 return 124
             time.sleep(delay)
@@ -165,6 +176,35 @@ def push(path, local, remote, mode=None):
     return 0
 
 
+def console(path, seconds, send, expect):
+    """The serial console as a user at the terminal sees it: what was typed, what came back."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.connect(path)
+    try:
+        if send:
+            sock.sendall(send.encode().decode("unicode_escape").encode("latin-1"))
+        pattern = re.compile(expect.encode())
+        seen = b""
+        deadline = time.monotonic() + seconds
+        while not pattern.search(seen):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                sys.stdout.buffer.write(seen)
+                return 1
+            sock.settimeout(left)
+            try:
+                chunk = sock.recv(4096)
+            except socket.timeout:
+                continue
+            if not chunk:
+                break
+            seen += chunk
+        sys.stdout.buffer.write(seen)
+        return 0 if pattern.search(seen) else 1
+    finally:
+        sock.close()
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -196,6 +236,8 @@ def main(argv):
             return guest_exec(argv[2], float(argv[3]), argv[4])
         if op == "push":
             return push(argv[2], argv[3], argv[4], argv[5] if len(argv) > 5 else None)
+        if op == "console":
+            return console(argv[2], float(argv[3]), argv[4], argv[5])
         if op == "free-port":
             return free_port()
     except (OSError, AgentError) as e:
