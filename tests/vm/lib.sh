@@ -39,6 +39,7 @@ vm_setup() {
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
 	trap 'exit 129' HUP
+	vm_watchdog
 }
 
 vm_cleanup() {
@@ -93,7 +94,7 @@ vm_qemu_args() {
 	# Fresh copy-on-write layer over the cached image: every run starts from the same disk.
 	qemu-img create -q -f qcow2 -b "$VM_IMAGE/rootfs.raw" -F raw "$VM_RUN/disk.qcow2"
 	set -- -nodefaults -no-user-config -display none -machine "q35,accel=${VM_ACCEL:-tcg}" \
-		-m "$VM_MEM" -smp "$VM_SMP" -no-reboot \
+		-m "$VM_MEM" -smp "$VM_SMP" -no-reboot -pidfile "$VM_RUN/qemu.pid" \
 		-kernel "$VM_IMAGE/vmlinuz" -initrd "$VM_IMAGE/initrd.img" \
 		-append "root=/dev/vda rw console=ttyS0 net.ifnames=0 panic=-1 ${VM_APPEND:-}" \
 		-drive "file=$VM_RUN/disk.qcow2,if=virtio,format=qcow2" \
@@ -121,7 +122,6 @@ vm_boot() {
 	) &
 	VM_PID=$!
 	t0=$(date +%s)
-	vm_watchdog
 	if ! vm_py qga-wait "$VM_QGA" "$VM_BOOT_TIMEOUT"; then
 		vm_log "guest agent did not answer within ${VM_BOOT_TIMEOUT}s"
 		vm_diag
@@ -138,15 +138,15 @@ vm_boot() {
 	esac
 }
 
-# Should the test shell die without running its traps (SIGKILL), this ends QEMU and removes
-# the run directory all the same.
+# Should the test shell die without running its traps (SIGKILL), this ends QEMU (its pid
+# is in the run directory) and removes the run directory all the same.
 vm_watchdog() {
 	(
 		trap - EXIT INT HUP
-		s=
+		s=''
 		trap 'kill $s 2>/dev/null; exit 0' TERM
 		while kill -0 $$ 2>/dev/null; do sleep 1 & s=$!; wait $s; done
-		kill -9 "$VM_PID" 2>/dev/null
+		[ ! -f "$VM_RUN/qemu.pid" ] || kill -9 "$(cat "$VM_RUN/qemu.pid")" 2>/dev/null
 		rm -rf "$VM_RUN"
 	) </dev/null >/dev/null 2>&1 &
 	vm_helper_started $!
