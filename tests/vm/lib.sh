@@ -15,7 +15,8 @@
 #   vm_poweroff                    ACPI power button, wait for QEMU to exit
 # shellcheck shell=sh
 
-VM_DIR=${VM_DIR:-$(cd "$(dirname "$0")" && pwd)}
+# Tests run from the top of the tree; VM_DIR says otherwise.
+VM_DIR=${VM_DIR:-$(pwd)/tests/vm}
 VM_PY=${VM_PY:-python3}
 VM_MEM=${VM_MEM:-1024}
 VM_SMP=${VM_SMP:-2}
