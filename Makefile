@@ -31,6 +31,8 @@ DESTDIR    ?=
 
 # ---- flags -----------------------------------------------------------------------------------
 CC      ?= cc
+# CFLAGS, CPPFLAGS and LDFLAGS from the environment (dpkg-buildflags, exported by dh) come after
+# the project's own flags, so a package build gets Debian's choice and a plain `make` ours.
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wconversion \
            -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings -Wcast-qual
@@ -48,7 +50,11 @@ CFLAGS   := -O1 -g
 else
 B        := build
 SANFLAGS :=
+# Unless the caller chose a level (dpkg-buildflags may say 3): a second, different definition
+# would be a redefinition warning, an error under -Werror.
+ifeq ($(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)),)
 DEFS     += -D_FORTIFY_SOURCE=2
+endif
 endif
 
 ALL_CFLAGS  = $(WARN) $(HARDEN_C) $(SANFLAGS) $(DEFS) -Iinclude -Itests/unit/helpers $(CPPFLAGS) $(CFLAGS) -MMD -MP
@@ -182,16 +188,33 @@ bench: deps $(PROGRAMS) $(BENCH_BIN)
 	@sh tests/bench/run.sh $(B)
 
 # ---- install ---------------------------------------------------------------------------------
+# Only what exists is installed; PAMDIR and LIBEXECDIR wait for pam_mamori.so and the helpers.
+# The configuration, its rotation policy and the event catalogue come from their own modules and
+# are installed once they are in the tree; tests/cli/test_install.sh checks the resulting list.
+INSTALL_CONF      := $(wildcard conf/mamori.conf)
+INSTALL_LOGROTATE := $(wildcard conf/logrotate.mamori)
+INSTALL_DOC       := $(wildcard doc/events.md)
+
 install: $(PROGRAMS)
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/mamori \
-		$(DESTDIR)$(SYSCONFDIR)/logrotate.d $(DESTDIR)$(DOCDIR)
+	install -d -m 0755 $(DESTDIR)$(SBINDIR)
 	install -m 0755 $(MAMORICTL) $(DESTDIR)$(SBINDIR)/mamorictl
-	install -m 0644 conf/mamori.conf $(DESTDIR)$(SYSCONFDIR)/mamori/mamori.conf
-	install -m 0644 conf/logrotate.mamori $(DESTDIR)$(SYSCONFDIR)/logrotate.d/mamori
-	install -m 0644 doc/events.md $(DESTDIR)$(DOCDIR)/events.md
+ifneq ($(INSTALL_CONF),)
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/mamori
+	install -m 0644 $(INSTALL_CONF) $(DESTDIR)$(SYSCONFDIR)/mamori/mamori.conf
+endif
+ifneq ($(INSTALL_LOGROTATE),)
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/logrotate.d
+	install -m 0644 $(INSTALL_LOGROTATE) $(DESTDIR)$(SYSCONFDIR)/logrotate.d/mamori
+endif
+ifneq ($(INSTALL_DOC),)
+	install -d -m 0755 $(DESTDIR)$(DOCDIR)
+	install -m 0644 $(INSTALL_DOC) $(DESTDIR)$(DOCDIR)/events.md
+endif
 
 # ---- packages --------------------------------------------------------------------------------
-deb: deps
+# Built in a copy of the tree, so neither the tree nor its parent directory gets build products.
+deb:
+	@sh tests/install-deps.sh deb
 	@sh debian/build-debs.sh build/deb
 
 clean:
