@@ -64,8 +64,9 @@ PIE_LDFLAGS = -pie
 LIBS_CONFUSE := -lconfuse
 LIBS_CMOCKA  := -lcmocka
 LIBS_CRYPTO  := -lcrypto
+LIBS_CRYPT   := -lcrypt
 # what libmamori needs; --as-needed drops the ones a program does not use
-LIBS         := $(LIBS_CONFUSE) $(LIBS_CRYPTO)
+LIBS         := $(LIBS_CONFUSE) $(LIBS_CRYPTO) $(LIBS_CRYPT)
 
 # ---- sources ---------------------------------------------------------------------------------
 LIB_SRC   := $(sort $(wildcard lib/*.c))

@@ -3,7 +3,16 @@
 #include <string.h>
 
 #include "mamori/otp_verify.h"
+#include "mamori/recovery.h"
 #include "mamori/secmem.h"
+
+const char *
+mamori_factor_name(enum mamori_factor f)
+{
+	static const char *const names[] = {"totp", "hotp", "recovery"};
+
+	return (unsigned)f < sizeof(names) / sizeof(names[0]) ? names[f] : "unknown";
+}
 
 const char *
 mamori_verdict_name(enum mamori_verdict v)
@@ -103,23 +112,43 @@ count_failure(struct mamori_userstate *st, time_t now, const struct mamori_verif
 	}
 }
 
+static int
+judge_recovery(struct mamori_userstate *st, const char *input,
+	       struct mamori_verify_result *res)
+{
+	int r = mamori_recovery_use(st, input, &res->recovery_index);
+
+	if (r == 0)
+		res->verdict = MAMORI_VERDICT_OK;
+	else if (r == -ENOENT)
+		res->verdict = MAMORI_VERDICT_WRONG;
+	return r == -ENOENT ? 0 : r;
+}
+
 int
 mamori_otp_verify(struct mamori_userstate *st, const char *input, time_t now,
 		  const struct mamori_verify_policy *pol, struct mamori_verify_result *ret)
 {
 	struct mamori_verify_result res = {.verdict = MAMORI_VERDICT_WRONG};
+	int r;
 
 	if (st->key_len == 0 || pol->max_failures == 0 || st->step == 0 ||
 	    st->counter == UINT64_MAX)
 		return -EINVAL;
-	if (st->locked_until > (int64_t)now)
+	res.factor = st->type == MAMORI_TOKEN_TOTP ? MAMORI_FACTOR_TOTP : MAMORI_FACTOR_HOTP;
+	if (st->locked_until > (int64_t)now) {
 		res.verdict = MAMORI_VERDICT_LOCKED;
-	else if (!well_formed(input, st->digits))
+	} else if (mamori_recovery_shaped(input)) {
+		res.factor = MAMORI_FACTOR_RECOVERY;
+		if ((r = judge_recovery(st, input, &res)) < 0)
+			return r;
+	} else if (!well_formed(input, st->digits)) {
 		res.verdict = MAMORI_VERDICT_MALFORMED;
-	else if (st->type == MAMORI_TOKEN_TOTP)
+	} else if (st->type == MAMORI_TOKEN_TOTP) {
 		res.verdict = judge_totp(st, input, now, pol, &res.skew);
-	else
+	} else {
 		res.verdict = judge_hotp(st, input, pol, &res.skew);
+	}
 
 	if (res.verdict == MAMORI_VERDICT_OK) {
 		st->failures = 0;

@@ -206,19 +206,10 @@ mamori_replace_file(const char *path, const void *data, size_t len, mode_t mode,
 }
 
 int
-mamori_ensure_dir(const char *path, mode_t mode, uid_t uid, gid_t gid)
+mamori_check_dir(const char *path, uid_t uid)
 {
 	struct stat st;
 
-	if (mkdir(path, mode) == 0) {
-		if (chown(path, uid, gid) < 0 && (errno != EPERM || uid != geteuid()))
-			return -errno;
-		if (chmod(path, mode) < 0)
-			return -errno;
-		return mamori_fsync_parent(path);
-	}
-	if (errno != EEXIST)
-		return -errno;
 	if (lstat(path, &st) < 0)
 		return -errno;
 	if (!S_ISDIR(st.st_mode))
@@ -228,4 +219,19 @@ mamori_ensure_dir(const char *path, mode_t mode, uid_t uid, gid_t gid)
 	if (st.st_mode & (S_IWGRP | S_IWOTH))
 		return MAMORI_E_MODE;
 	return 0;
+}
+
+int
+mamori_ensure_dir(const char *path, mode_t mode, uid_t uid, gid_t gid)
+{
+	if (mkdir(path, mode) == 0) {
+		if (chown(path, uid, gid) < 0 && (errno != EPERM || uid != geteuid()))
+			return -errno;
+		if (chmod(path, mode) < 0)
+			return -errno;
+		return mamori_fsync_parent(path);
+	}
+	if (errno != EEXIST)
+		return -errno;
+	return mamori_check_dir(path, uid);
 }

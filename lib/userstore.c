@@ -29,17 +29,10 @@ int
 mamori_userstore_open(const char *dir, uid_t owner, struct mamori_userstore **ret)
 {
 	struct mamori_userstore *s;
-	struct stat st;
 	int r;
 
-	if (lstat(dir, &st) < 0)
-		return -errno;
-	if (!S_ISDIR(st.st_mode))
-		return S_ISLNK(st.st_mode) ? -ELOOP : -ENOTDIR;
-	if (st.st_uid != owner)
-		return MAMORI_E_OWNER;
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return MAMORI_E_MODE;
+	if ((r = mamori_check_dir(dir, owner)) < 0)
+		return r;
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return -ENOMEM;
 	if ((r = mamori_snprintf(s->dir, sizeof(s->dir), "%s", dir)) < 0) {

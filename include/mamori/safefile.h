@@ -38,6 +38,10 @@ int mamori_fsync_parent(const char *path);
 int mamori_replace_file(const char *path, const void *data, size_t len, mode_t mode,
 			uid_t uid, gid_t gid);
 
+/* A directory that may hold trusted files: a real directory (not a symlink), owned by uid,
+ * not writable by group or others. 0, -ELOOP, -ENOTDIR, MAMORI_E_OWNER or MAMORI_E_MODE. */
+int mamori_check_dir(const char *path, uid_t uid);
+
 /* Create the directory (one level) if missing with mode and owner; an existing one must be a
  * real directory owned by uid and not writable by group or others. */
 int mamori_ensure_dir(const char *path, mode_t mode, uid_t uid, gid_t gid);

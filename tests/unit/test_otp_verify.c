@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "mamori/otp_verify.h"
+#include "mamori/recovery.h"
 
 static const struct mamori_verify_policy pol = {
 	.window = 1, .hotp_window = 10, .max_failures = 5, .lockout = 900,
@@ -158,6 +159,29 @@ hotp_look_ahead_and_counter(void **state)
 }
 
 static void
+recovery_code_instead_of_otp(void **state)
+{
+	char codes[2][MAMORI_RECOVERY_TEXT];
+	struct mamori_userstate st;
+	struct mamori_verify_result res;
+
+	(void)state;
+	make_state(&st, MAMORI_TOKEN_TOTP);
+	st.counter = 58810000;
+	assert_int_equal(mamori_recovery_generate(&st, 2, codes), 0);
+	assert_int_equal(try_code(&st, "zzzzz-zzzzz", 1764300000, &res), MAMORI_VERDICT_WRONG);
+	assert_int_equal(res.factor, MAMORI_FACTOR_RECOVERY);
+	assert_int_equal(res.failures, 1);
+	assert_int_equal(try_code(&st, codes[1], 1764300000, &res), MAMORI_VERDICT_OK);
+	assert_int_equal(res.factor, MAMORI_FACTOR_RECOVERY);
+	assert_int_equal(res.recovery_index, 1);
+	assert_int_equal(res.failures, 0);
+	assert_int_equal(st.counter, 58810000); /* the token's position is not moved */
+	assert_int_equal(try_code(&st, codes[1], 1764300000, &res), MAMORI_VERDICT_WRONG);
+	assert_string_equal(mamori_factor_name(res.factor), "recovery");
+}
+
+static void
 unusable_state_is_refused(void **state)
 {
 	struct mamori_userstate st;
@@ -180,6 +204,7 @@ main(void)
 		cmocka_unit_test(lockout_after_max_failures),
 		cmocka_unit_test(malformed_input_counts_as_failure),
 		cmocka_unit_test(hotp_look_ahead_and_counter),
+		cmocka_unit_test(recovery_code_instead_of_otp),
 		cmocka_unit_test(unusable_state_is_refused),
 	};
 	return cmocka_run_group_tests_name("otp_verify", tests, NULL, NULL);
