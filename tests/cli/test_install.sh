@@ -5,6 +5,8 @@
 set -eu
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
+# Run as a fresh make, not as part of the `make check` that started this test.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 SAN=
 [ "$BUILD" = build-san ] && SAN=SANITIZE=1
 
