@@ -23,7 +23,9 @@ copy_tree() {
 }
 
 build() {
-	(cd "$SRC" && dpkg-buildpackage -us -uc -b) >"$TMP/build.log" 2>&1 || {
+	# A package build of its own, even when a `make check` tier asked for it: no job server,
+	# silence or make level leaks in from the caller.
+	(cd "$SRC" && unset MAKEFLAGS MFLAGS MAKELEVEL && dpkg-buildpackage -us -uc -b) >"$TMP/build.log" 2>&1 || {
 		cat "$TMP/build.log"
 		echo "build-debs: dpkg-buildpackage failed" >&2
 		exit 1
