@@ -70,7 +70,12 @@ mamori_read_all(int fd, size_t max, char **ret_buf, size_t *ret_len)
 	for (;;) {
 		if (buf == NULL || len == cap) {
 			if (buf != NULL && cap >= max) {
-				r = MAMORI_E_TOOBIG;
+				/* full: only end-of-file may follow (the buffer has one spare byte) */
+				while ((n = read(fd, buf + len, 1)) < 0 && errno == EINTR)
+					;
+				if (n == 0)
+					break;
+				r = n < 0 ? -errno : MAMORI_E_TOOBIG;
 				goto fail;
 			}
 			cap = buf == NULL ? cap : (cap > max / 2 ? max : cap * 2);
