@@ -194,19 +194,15 @@ bench: deps $(PROGRAMS) $(BENCH_BIN)
 
 # ---- install ---------------------------------------------------------------------------------
 # Only what exists is installed; PAMDIR and LIBEXECDIR wait for pam_mamori.so and the helpers.
-# The configuration, its rotation policy and the event catalogue come from their own modules and
-# are installed once they are in the tree; tests/cli/test_install.sh checks the resulting list.
-INSTALL_CONF      := $(wildcard conf/mamori.conf)
+# The event log's rotation policy and the event catalogue come with event reporting and are
+# installed once they are in the tree; tests/cli/test_install.sh checks the resulting list.
 INSTALL_LOGROTATE := $(wildcard conf/logrotate.mamori)
 INSTALL_DOC       := $(wildcard doc/events.md)
 
 install: $(PROGRAMS)
-	install -d -m 0755 $(DESTDIR)$(SBINDIR)
+	install -d -m 0755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/mamori
 	install -m 0755 $(MAMORICTL) $(DESTDIR)$(SBINDIR)/mamorictl
-ifneq ($(INSTALL_CONF),)
-	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/mamori
-	install -m 0644 $(INSTALL_CONF) $(DESTDIR)$(SYSCONFDIR)/mamori/mamori.conf
-endif
+	install -m 0644 conf/mamori.conf $(DESTDIR)$(SYSCONFDIR)/mamori/mamori.conf
 ifneq ($(INSTALL_LOGROTATE),)
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/logrotate.d
 	install -m 0644 $(INSTALL_LOGROTATE) $(DESTDIR)$(SYSCONFDIR)/logrotate.d/mamori
