@@ -56,6 +56,7 @@ check_hardening() {
 	find "$TMP/unpack" -path "$TMP/unpack/usr/lib/debug" -prune -o -type f -perm -u+x -print |
 		while read -r f; do
 			[ "$(head -c 4 "$f" | tail -c 3)" = ELF ] || continue
+			# shellcheck disable=SC2086 # options, one word each
 			check_elf "$f" $opts
 		done
 }

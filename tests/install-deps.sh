@@ -74,10 +74,14 @@ test_deps() {
 	install_missing $(sed 's/#.*//' tests/deps.txt)
 }
 
+deb_tools() {
+	# shellcheck disable=SC2086 # one word per package
+	install_missing $DEB_TOOLS
+}
+
 case ${1:-build} in
 build) build_deps ;;
 test) test_deps ;;
-# shellcheck disable=SC2086
-deb) build_deps; install_missing $DEB_TOOLS ;;
+deb) build_deps; deb_tools ;;
 *) echo "usage: $0 build|test|deb" >&2; exit 2 ;;
 esac

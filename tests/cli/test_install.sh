@@ -48,7 +48,7 @@ rm -f "$DEST.log"
 
 want=$(expected | sort); got=$(installed | sort)
 if [ "$want" = "$got" ]; then
-	ok "installed files and modes are exactly: $(echo $want)"
+	ok "installed files and modes are exactly: $(echo "$want" | paste -s -d ' ' -)"
 else
 	not_ok "installed files and modes"
 	printf '# want:\n%s\n# got:\n%s\n' "$want" "$got" | sed 's/^/# /'
@@ -58,7 +58,7 @@ stray=$(dry_run_stays_in_destdir)
 if [ -z "$stray" ]; then
 	ok "every path make install writes is under DESTDIR"
 else
-	not_ok "make install writes outside DESTDIR: $(echo $stray)"
+	not_ok "make install writes outside DESTDIR: $(echo "$stray" | paste -s -d ' ' -)"
 fi
 
 version=$(make_var VERSION)
