@@ -16,6 +16,8 @@
 #include "mamori/events.h"
 
 #define MAMORI_EVENT_LINE_MAX 4096
+/* Smallest buffer the formatter accepts: room for the longest header and msg. */
+#define MAMORI_EVENT_LINE_MIN 1024
 
 enum mamori_field_type { MAMORI_FT_STR, MAMORI_FT_INT };
 
@@ -48,12 +50,22 @@ struct mamori_event_head {
 	uint64_t seq;
 };
 
-/* Format one line (no trailing newline) into buf[cap], cap ≤ MAMORI_EVENT_LINE_MAX.
+/* Format one line (no trailing newline) into buf[cap],
+ * MAMORI_EVENT_LINE_MIN ≤ cap ≤ MAMORI_EVENT_LINE_MAX.
  * Values too long to fit are cut on a character boundary and the line gets truncated=1.
  * msg is the short human sentence that ends the line. Pure: no I/O, no clock. */
 int mamori_event_format(char *buf, size_t cap, const struct mamori_event_head *head,
 			const struct mamori_field *fields, size_t n_fields, const char *msg,
 			size_t *ret_len);
+
+/* Room a line formatted without stream and seq keeps free so that they can be added later. */
+#define MAMORI_EVENT_NUMBER_ROOM (sizeof(" stream=") - 1 + 16 + sizeof(" seq=") - 1 + 20)
+
+/* Give a line formatted without stream and seq (a spooled one) its stream id and number,
+ * inserted after host= so the field order stays the same; buf[cap] receives the new line.
+ * MAMORI_E_CORRUPT when line is not such a line. */
+int mamori_event_number(const char *line, const char *stream, uint64_t seq, char *buf,
+			size_t cap, size_t *ret_len);
 
 struct mamori_reporter_opts {
 	const char *ident;      /* program name in syslog, e.g. "mamori-agent" */
