@@ -34,9 +34,36 @@ mamori_evfile_check(int fd, mode_t forbidden)
 	return 0;
 }
 
+/* fd from an open just made (or -1 with errno), kept only when the file passes the check. */
+static int
+keep_if_ours(int fd, mode_t forbidden)
+{
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	if ((r = mamori_evfile_check(fd, forbidden)) < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/* Give a file this call created its owner, group and mode, and make its name durable. */
+static int
+settle_new(int fd, const char *path, mode_t mode, gid_t group)
+{
+	/* an unprivileged caller (tests) keeps its own group */
+	if (fchown(fd, geteuid(), group) < 0 && geteuid() == 0)
+		return -errno;
+	if (fchmod(fd, mode) < 0)
+		return -errno;
+	return mamori_fsync_parent(path);
+}
+
 /* Open path for appending; when missing, create it with mode and owner:group. */
 static int
-open_append(const char *path, mode_t mode, gid_t group)
+open_append(const char *path, mode_t mode, gid_t group, mode_t forbidden)
 {
 	int fd, r;
 
@@ -45,29 +72,18 @@ open_append(const char *path, mode_t mode, gid_t group)
 		fd = open(path, APPEND_FLAGS | O_CREAT | O_EXCL, mode);
 		if (fd < 0 && errno == EEXIST)
 			fd = open(path, APPEND_FLAGS);
-		else if (fd >= 0) {
-			/* an unprivileged caller (tests) keeps its own group */
-			if ((fchown(fd, geteuid(), group) < 0 && geteuid() == 0) ||
-			    fchmod(fd, mode) < 0 || mamori_fsync_parent(path) < 0) {
-				r = -errno;
-				close(fd);
-				return r;
-			}
+		else if (fd >= 0 && (r = settle_new(fd, path, mode, group)) < 0) {
+			close(fd);
+			return r;
 		}
 	}
-	if (fd < 0)
-		return -errno;
-	if ((r = mamori_evfile_check(fd, S_IWGRP | S_IWOTH)) < 0) {
-		close(fd);
-		return r;
-	}
-	return fd;
+	return keep_if_ours(fd, forbidden);
 }
 
 int
 mamori_evlog_open(const char *path, gid_t group)
 {
-	return open_append(path, 0640, group);
+	return open_append(path, 0640, group, S_IWGRP | S_IWOTH);
 }
 
 int
@@ -125,7 +141,7 @@ mamori_spool_append(const char *dir, const char *line, size_t len)
 		return r;
 	if ((r = mamori_ensure_dir(dir, 0755, geteuid(), getegid())) < 0)
 		return r;
-	if ((fd = open_append(path, 0600, getegid())) < 0)
+	if ((fd = open_append(path, 0600, getegid(), S_IRWXG | S_IRWXO)) < 0)
 		return fd;
 	if ((r = mamori_lock(fd, LOCK_EX)) < 0)
 		goto out;
@@ -194,16 +210,8 @@ keep_rest(int fd, const char *text, size_t used, size_t len)
 static int
 open_spool_rw(const char *path)
 {
-	int fd, r;
-
-	fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	if ((r = mamori_evfile_check(fd, S_IRWXG | S_IRWXO)) < 0) {
-		close(fd);
-		return r;
-	}
-	return fd;
+	return keep_if_ours(open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK),
+			    S_IRWXG | S_IRWXO);
 }
 
 int

@@ -220,6 +220,49 @@ spools_while_a_file_is_where_the_dir_should_be(void **state)
 }
 
 static void
+drain_drops_what_is_not_an_event_line(void **state)
+{
+	struct event_fixture *f = *state;
+	struct mamori_reporter *r = reporter(f);
+	char path[PATH_MAX + 32];
+
+	assert_int_equal(mkdir(f->spool_dir, 0755), 0);
+	snprintf(path, sizeof(path), "%s/spool.log", f->spool_dir);
+	assert_int_equal(test_write_file(path,
+					 "not an event\n"
+					 "MAMORI-CONF-002 sev=info time=T host=h seq=9 msg=\"x\"\n"
+					 "MAMORI-CONF-002 sev=info time=T host=h spooled=1 msg=\"x\"\n"
+					 "MAMORI-CONF-002 sev=info time=T host=h spooled=1 msg=\"cut",
+					 0600),
+			 0);
+	assert_int_equal(one_event(r, "now"), 0);
+	mamori_reporter_free(&r);
+	assert_logged(f, " host=h stream=", 1);
+	assert_logged(f, " seq=1 spooled=1 msg=\"x\"", 1);
+	assert_logged(f, " seq=2 moved=1 dropped=3 ", 1);
+	assert_logged(f, " seq=3 tag=now ", 1);
+	assert_logged(f, " seq=4 ", 0);
+}
+
+static void
+refuses_a_spool_others_can_read(void **state)
+{
+	struct event_fixture *f = *state;
+	struct mamori_reporter *r = reporter(f);
+	char path[PATH_MAX + 32];
+
+	assert_int_equal(mkdir(f->spool_dir, 0755), 0);
+	snprintf(path, sizeof(path), "%s/spool.log", f->spool_dir);
+	assert_int_equal(test_write_file(path, "", 0644), 0);
+	assert_int_equal(rmdir(f->log_dir), 0);
+	assert_int_equal(one_event(r, "early"), MAMORI_E_MODE);
+	mamori_reporter_free(&r);
+	assert_non_null(strstr(event_fixture_captured(&f->cap, "MAMORI-REPORT-401 "),
+			       " reason=\"file is writable by group or others\" "));
+	assert_non_null(event_fixture_captured(&f->cap, "MAMORI-CONF-001 "));
+}
+
+static void
 unusable_log_is_reported(void **state)
 {
 	struct event_fixture *f = *state;
@@ -343,6 +386,8 @@ main(void)
 		T(stuck_syslog_does_not_block),
 		T(spools_while_log_dir_is_missing),
 		T(spools_while_a_file_is_where_the_dir_should_be),
+		T(drain_drops_what_is_not_an_event_line),
+		T(refuses_a_spool_others_can_read),
 		T(unusable_log_is_reported),
 		T(sixteen_processes_thousand_events_each),
 	};
