@@ -57,6 +57,10 @@ PIE_LDFLAGS = -pie
 
 LIBS_CONFUSE := -lconfuse
 LIBS_CMOCKA  := -lcmocka
+LIBS_CRYPTO  := -lcrypto
+LIBS_CRYPT   := -lcrypt
+# what libmamori needs; --as-needed drops the ones a program does not use
+LIBS         := $(LIBS_CONFUSE) $(LIBS_CRYPTO) $(LIBS_CRYPT)
 
 # ---- sources ---------------------------------------------------------------------------------
 LIB_SRC   := $(sort $(wildcard lib/*.c))
@@ -104,21 +108,21 @@ $(LIBMAMORI): $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(MAMORICTL): $(TOOL_OBJ) $(LIBMAMORI)
-	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $(TOOL_OBJ) $(LIBMAMORI) $(LIBS_CONFUSE)
+	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $(TOOL_OBJ) $(LIBMAMORI) $(LIBS)
 
 # A unit test may need link-time fakes: WRAP_<test name> holds its -Wl,--wrap= flags.
 $(B)/tests/%: $(B)/obj/tests/unit/%.o $(THELP_OBJ) $(LIBMAMORI)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) $(WRAP_$*) -o $@ $< $(THELP_OBJ) $(LIBMAMORI) \
-		$(LIBS_CMOCKA) $(LIBS_CONFUSE)
+		$(LIBS_CMOCKA) $(LIBS)
 
 $(B)/tests/progs/%: $(B)/obj/tests/progs/%.o $(LIBMAMORI)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $< $(LIBMAMORI) $(LIBS_CONFUSE)
+	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $< $(LIBMAMORI) $(LIBS)
 
 $(B)/bench/%: $(B)/obj/tests/bench/%.o $(LIBMAMORI)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $< $(LIBMAMORI) $(LIBS_CONFUSE)
+	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $< $(LIBMAMORI) $(LIBS)
 
 -include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(THELP_OBJ:.o=.d) \
          $(UNIT_SRC:tests/unit/%.c=$(B)/obj/tests/unit/%.d) \
@@ -167,9 +171,13 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -D_GNU_SOURCE -DMAMORI_VERSION='"fuzz"' \
                -DMAMORI_SYSCONFDIR='"/etc"' -Iinclude \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard include/mamori/*.h)
+# Every target also gets tests/fuzz/wrap.c: allocation failures it may switch on (wrap.h).
+FUZZ_WRAP   := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=reallocarray,--wrap=strdup
+
+build-fuzz/%: tests/fuzz/%.c tests/fuzz/wrap.c tests/fuzz/wrap.h $(LIB_SRC) $(wildcard lib/*.h) \
+              $(wildcard include/mamori/*.h)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(LIBS_CONFUSE)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Itests/fuzz $(FUZZ_WRAP) -o $@ $< tests/fuzz/wrap.c $(LIB_SRC) $(LIBS)
 
 fuzz: test-deps $(FUZZ_BIN)
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)

@@ -70,7 +70,12 @@ mamori_read_all(int fd, size_t max, char **ret_buf, size_t *ret_len)
 	for (;;) {
 		if (buf == NULL || len == cap) {
 			if (buf != NULL && cap >= max) {
-				r = MAMORI_E_TOOBIG;
+				/* full: only end-of-file may follow (the buffer has one spare byte) */
+				while ((n = read(fd, buf + len, 1)) < 0 && errno == EINTR)
+					;
+				if (n == 0)
+					break;
+				r = n < 0 ? -errno : MAMORI_E_TOOBIG;
 				goto fail;
 			}
 			cap = buf == NULL ? cap : (cap > max / 2 ? max : cap * 2);
@@ -187,6 +192,9 @@ mamori_replace_file(const char *path, const void *data, size_t len, mode_t mode,
 		return S_ISLNK(st.st_mode) ? -ELOOP : MAMORI_E_NOTREG;
 	if ((r = mamori_snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid())) < 0)
 		return r;
+	/* Callers serialise writers of one path, so a temporary of this name can only be left
+	 * over from a crash (of an earlier process with the same pid). */
+	(void)unlink(tmp);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
@@ -203,19 +211,10 @@ mamori_replace_file(const char *path, const void *data, size_t len, mode_t mode,
 }
 
 int
-mamori_ensure_dir(const char *path, mode_t mode, uid_t uid, gid_t gid)
+mamori_check_dir(const char *path, uid_t uid)
 {
 	struct stat st;
 
-	if (mkdir(path, mode) == 0) {
-		if (chown(path, uid, gid) < 0 && (errno != EPERM || uid != geteuid()))
-			return -errno;
-		if (chmod(path, mode) < 0)
-			return -errno;
-		return mamori_fsync_parent(path);
-	}
-	if (errno != EEXIST)
-		return -errno;
 	if (lstat(path, &st) < 0)
 		return -errno;
 	if (!S_ISDIR(st.st_mode))
@@ -225,4 +224,19 @@ mamori_ensure_dir(const char *path, mode_t mode, uid_t uid, gid_t gid)
 	if (st.st_mode & (S_IWGRP | S_IWOTH))
 		return MAMORI_E_MODE;
 	return 0;
+}
+
+int
+mamori_ensure_dir(const char *path, mode_t mode, uid_t uid, gid_t gid)
+{
+	if (mkdir(path, mode) == 0) {
+		if (chown(path, uid, gid) < 0 && (errno != EPERM || uid != geteuid()))
+			return -errno;
+		if (chmod(path, mode) < 0)
+			return -errno;
+		return mamori_fsync_parent(path);
+	}
+	if (errno != EEXIST)
+		return -errno;
+	return mamori_check_dir(path, uid);
 }

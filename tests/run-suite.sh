@@ -9,10 +9,11 @@ LOGDIR=$B/test-logs
 mkdir -p "$LOGDIR"
 
 # cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s), listed below:" per group.
-count_cmocka() { # log -> "passed failed"
-	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$1" | awk '{s+=$1} END {print s+0}')
-	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$1" | awk '{s+=$1} END {print s+0}')
-	echo "$p $f"
+count_cmocka() { # log -> "passed failed skipped"
+	p=$(sed -n 's/.*\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$1" | awk '{s+=$1} END {print s+0}')
+	f=$(sed -n 's/.*\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$1" | awk '{s+=$1} END {print s+0}')
+	s=$(sed -n 's/.*\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$1" | awk '{s+=$1} END {print s+0}')
+	echo "$p $f $s"
 }
 
 # TAP-like lines from shell tests: "ok - …", "not ok - …", "skip - …"
@@ -28,19 +29,19 @@ tier_summary() { # name passed failed skipped
 
 run_cmocka_bins() { # tier wrapper...
 	tier=$1; shift
-	P=0 F=0
+	P=0 F=0 S=0
 	for t in "$B"/tests/test_*; do
 		[ -x "$t" ] || continue
 		name=$(basename "$t")
 		log=$LOGDIR/$tier-$name.log
 		"$@" "$t" >"$log" 2>&1; rc=$?
 		set -- $(count_cmocka "$log") "$@"
-		p=$1 f=$2; shift 2
+		p=$1 f=$2 s=$3; shift 3
 		if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
 		[ "$f" -gt 0 ] && { echo "FAILED: $name ($tier, exit $rc), log follows"; cat "$log"; }
-		P=$((P + p)); F=$((F + f))
+		P=$((P + p)); F=$((F + f)); S=$((S + s))
 	done
-	tier_summary "$tier" $P $F 0
+	tier_summary "$tier" $P $F $S
 }
 
 run_unit() { run_cmocka_bins unit env; }

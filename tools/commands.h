@@ -17,5 +17,8 @@ int mamorictl_dispatch(const char *path, const struct mamorictl_command *cmds, i
 /* True when argv holds -h or --help anywhere before a "--". */
 int mamorictl_wants_help(int argc, char **argv);
 
+/* mamorictl config …: check and show mamori.conf (cmd_config.c) */
+int cmd_config(int argc, char **argv);
+
 
 #endif

@@ -6,6 +6,7 @@
 #include "commands.h"
 
 static const struct mamorictl_command top_commands[] = {
+	{"config", "check mamori.conf and show the configuration in effect", cmd_config},
 	{NULL, NULL, NULL},
 };
 

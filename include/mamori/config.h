@@ -89,10 +89,17 @@ struct mamori_config_load_opts {
 	uid_t trusted_uid;  /* owner the file must have: 0, except in tests */
 };
 
-/* Load and validate. On failure returns a negative code and writes one line into errbuf,
+/* Load and validate. Not thread-safe: libconfuse's lexer is global state, so one thread at a
+ * time may load. On failure returns a negative code and writes one line into errbuf,
  * e.g. "mamori.conf:12: auth.lockout: expected seconds 0..86400, got \"abc\"". */
 int mamori_config_load(const struct mamori_config_load_opts *opts,
 		       struct mamori_config **ret_cfg, char *errbuf, size_t errlen);
+
+/* Parse len bytes of mamori.conf text (a NUL byte in them is an error); name stands for the
+ * file in messages. Every check of mamori_config_load except those of the file itself
+ * (owner, mode, size); cfg->source stays NULL. For tests and the fuzz target. */
+int mamori_config_parse(const char *text, size_t len, const char *name,
+			struct mamori_config **ret_cfg, char *errbuf, size_t errlen);
 
 /* The built-in defaults, as if an empty file had been read. */
 int mamori_config_defaults(struct mamori_config **ret_cfg);

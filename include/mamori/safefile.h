@@ -33,9 +33,14 @@ int mamori_lock(int fd, int op);
 int mamori_fsync_parent(const char *path);
 
 /* Atomically replace path with data: write a temporary file beside it with the given mode and
- * owner, fsync, rename over path, fsync the directory. path itself may not be a symlink. */
+ * owner, fsync, rename over path, fsync the directory. path itself may not be a symlink.
+ * Writers of one path must be serialised by the caller (a lock). */
 int mamori_replace_file(const char *path, const void *data, size_t len, mode_t mode,
 			uid_t uid, gid_t gid);
+
+/* A directory that may hold trusted files: a real directory (not a symlink), owned by uid,
+ * not writable by group or others. 0, -ELOOP, -ENOTDIR, MAMORI_E_OWNER or MAMORI_E_MODE. */
+int mamori_check_dir(const char *path, uid_t uid);
 
 /* Create the directory (one level) if missing with mode and owner; an existing one must be a
  * real directory owned by uid and not writable by group or others. */

@@ -125,6 +125,11 @@ read_all_stops_at_limit(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(mamori_read_all(fd, 9, &buf, NULL), MAMORI_E_TOOBIG);
 	assert_null(buf);
+	/* exactly at the limit is fine */
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	assert_int_equal(mamori_read_all(fd, 10, &buf, NULL), 0);
+	assert_string_equal(buf, "0123456789");
+	free(buf);
 	close(fd);
 }
 
