@@ -33,6 +33,12 @@ open_store(const char *path)
 		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
 			  0600);
 		if (fd >= 0) {
+			/* the mode must not depend on the caller's umask */
+			if (fchmod(fd, 0600) < 0) {
+				int r = -errno;
+				close(fd);
+				return r;
+			}
 			(void)mamori_fsync_parent(path);
 			return fd;
 		}

@@ -128,6 +128,36 @@ builtin_sink_sends_syslog_datagrams(void **state)
 }
 
 static void
+builtin_sink_reconnects_to_a_restarted_syslog(void **state)
+{
+	struct event_fixture *f = *state;
+	char sock[PATH_MAX + 16], got[8192];
+	struct mamori_reporter *r;
+	ssize_t n;
+	int fd;
+
+	snprintf(sock, sizeof(sock), "%s/log.sock", f->dir);
+	fd = bind_receiver(sock);
+	f->opts.sink = NULL;
+	f->opts.syslog_socket = sock;
+	r = reporter(f);
+	assert_int_equal(one_event(r, "before"), 0);
+	/* syslogd restarts: the old socket goes, a new one takes its name */
+	close(fd);
+	assert_int_equal(unlink(sock), 0);
+	assert_int_equal(one_event(r, "while_down"), 0);
+	fd = bind_receiver(sock);
+	assert_int_equal(one_event(r, "after"), 0);
+	n = recv(fd, got, sizeof(got) - 1, MSG_DONTWAIT);
+	assert_true(n > 0);
+	got[n] = '\0';
+	assert_non_null(strstr(got, " tag=after "));
+	assert_logged(f, " tag=while_down ", 1);
+	mamori_reporter_free(&r);
+	close(fd);
+}
+
+static void
 stuck_syslog_does_not_block(void **state)
 {
 	struct event_fixture *f = *state;
@@ -383,6 +413,7 @@ main(void)
 		T(logs_while_syslog_socket_is_missing),
 		T(logs_while_sink_fails),
 		T(builtin_sink_sends_syslog_datagrams),
+		T(builtin_sink_reconnects_to_a_restarted_syslog),
 		T(stuck_syslog_does_not_block),
 		T(spools_while_log_dir_is_missing),
 		T(spools_while_a_file_is_where_the_dir_should_be),
