@@ -194,23 +194,14 @@ bench: deps $(PROGRAMS) $(BENCH_BIN)
 
 # ---- install ---------------------------------------------------------------------------------
 # Only what exists is installed; PAMDIR and LIBEXECDIR wait for pam_mamori.so and the helpers.
-# The event log's rotation policy and the event catalogue come with event reporting and are
-# installed once they are in the tree; tests/cli/test_install.sh checks the resulting list.
-INSTALL_LOGROTATE := $(wildcard conf/logrotate.mamori)
-INSTALL_DOC       := $(wildcard doc/events.md)
-
+# tests/cli/test_install.sh checks the resulting file list and modes.
 install: $(PROGRAMS)
-	install -d -m 0755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/mamori
+	install -d -m 0755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/mamori \
+		$(DESTDIR)$(SYSCONFDIR)/logrotate.d $(DESTDIR)$(DOCDIR)
 	install -m 0755 $(MAMORICTL) $(DESTDIR)$(SBINDIR)/mamorictl
 	install -m 0644 conf/mamori.conf $(DESTDIR)$(SYSCONFDIR)/mamori/mamori.conf
-ifneq ($(INSTALL_LOGROTATE),)
-	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/logrotate.d
-	install -m 0644 $(INSTALL_LOGROTATE) $(DESTDIR)$(SYSCONFDIR)/logrotate.d/mamori
-endif
-ifneq ($(INSTALL_DOC),)
-	install -d -m 0755 $(DESTDIR)$(DOCDIR)
-	install -m 0644 $(INSTALL_DOC) $(DESTDIR)$(DOCDIR)/events.md
-endif
+	install -m 0644 conf/logrotate.mamori $(DESTDIR)$(SYSCONFDIR)/logrotate.d/mamori
+	install -m 0644 doc/events.md $(DESTDIR)$(DOCDIR)/events.md
 
 # ---- packages --------------------------------------------------------------------------------
 # Built in a copy of the tree, so neither the tree nor its parent directory gets build products.
