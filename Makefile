@@ -31,6 +31,8 @@ DESTDIR    ?=
 
 # ---- flags -----------------------------------------------------------------------------------
 CC      ?= cc
+# CFLAGS, CPPFLAGS and LDFLAGS from the environment (dpkg-buildflags, exported by dh) come after
+# the project's own flags, so a package build gets Debian's choice and a plain `make` ours.
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wconversion \
            -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings -Wcast-qual
@@ -48,7 +50,11 @@ CFLAGS   := -O1 -g
 else
 B        := build
 SANFLAGS :=
+# Unless the caller chose a level (dpkg-buildflags may say 3): a second, different definition
+# would be a redefinition warning, an error under -Werror.
+ifeq ($(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)),)
 DEFS     += -D_FORTIFY_SOURCE=2
+endif
 endif
 
 ALL_CFLAGS  = $(WARN) $(HARDEN_C) $(SANFLAGS) $(DEFS) -Iinclude -Itests/unit/helpers $(CPPFLAGS) $(CFLAGS) -MMD -MP
@@ -187,8 +193,10 @@ bench: deps $(PROGRAMS) $(BENCH_BIN)
 	@sh tests/bench/run.sh $(B)
 
 # ---- install ---------------------------------------------------------------------------------
+# Only what exists is installed; PAMDIR and LIBEXECDIR wait for pam_mamori.so and the helpers.
+# tests/cli/test_install.sh checks the resulting file list and modes.
 install: $(PROGRAMS)
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/mamori \
+	install -d -m 0755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/mamori \
 		$(DESTDIR)$(SYSCONFDIR)/logrotate.d $(DESTDIR)$(DOCDIR)
 	install -m 0755 $(MAMORICTL) $(DESTDIR)$(SBINDIR)/mamorictl
 	install -m 0644 conf/mamori.conf $(DESTDIR)$(SYSCONFDIR)/mamori/mamori.conf
@@ -196,7 +204,9 @@ install: $(PROGRAMS)
 	install -m 0644 doc/events.md $(DESTDIR)$(DOCDIR)/events.md
 
 # ---- packages --------------------------------------------------------------------------------
-deb: deps
+# Built in a copy of the tree, so neither the tree nor its parent directory gets build products.
+deb:
+	@sh tests/install-deps.sh deb
 	@sh debian/build-debs.sh build/deb
 
 clean:

@@ -16,11 +16,15 @@
 #include "mamori/events.h"
 
 #define MAMORI_EVENT_LINE_MAX 4096
+/* Smallest buffer the formatter accepts: room for the longest header and msg. */
+#define MAMORI_EVENT_LINE_MIN 1024
 
 enum mamori_field_type { MAMORI_FT_STR, MAMORI_FT_INT };
 
-/* A key=value pair. Keys are short ASCII words chosen by the code; values are anything
- * (hostile device strings included) and are quoted and escaped as needed. */
+/* A key=value pair. Keys are short ASCII words chosen by the code: [a-z0-9_], at most 32,
+ * none of the header's and tail's names (sev time host stream seq msg truncated badkey); any
+ * other key is dropped and the line gets badkey=1. Values are anything (hostile device
+ * strings included) and are quoted and escaped as needed; a NULL string is written "". */
 struct mamori_field {
 	const char *key;
 	enum mamori_field_type type;
@@ -48,12 +52,22 @@ struct mamori_event_head {
 	uint64_t seq;
 };
 
-/* Format one line (no trailing newline) into buf[cap], cap ≤ MAMORI_EVENT_LINE_MAX.
+/* Format one line (no trailing newline) into buf[cap],
+ * MAMORI_EVENT_LINE_MIN ≤ cap ≤ MAMORI_EVENT_LINE_MAX.
  * Values too long to fit are cut on a character boundary and the line gets truncated=1.
  * msg is the short human sentence that ends the line. Pure: no I/O, no clock. */
 int mamori_event_format(char *buf, size_t cap, const struct mamori_event_head *head,
 			const struct mamori_field *fields, size_t n_fields, const char *msg,
 			size_t *ret_len);
+
+/* Room a line formatted without stream and seq keeps free so that they can be added later. */
+#define MAMORI_EVENT_NUMBER_ROOM (sizeof(" stream=") - 1 + 16 + sizeof(" seq=") - 1 + 20)
+
+/* Give a line formatted without stream and seq (a spooled one) its stream id and number,
+ * inserted after host= so the field order stays the same; buf[cap] receives the new line.
+ * MAMORI_E_CORRUPT when line is not such a line. */
+int mamori_event_number(const char *line, const char *stream, uint64_t seq, char *buf,
+			size_t cap, size_t *ret_len);
 
 struct mamori_reporter_opts {
 	const char *ident;      /* program name in syslog, e.g. "mamori-agent" */
@@ -66,6 +80,8 @@ struct mamori_reporter_opts {
 	gid_t log_group;        /* group of a newly created durable log (adm) */
 };
 
+/* One reporter is used by one thread at a time; any number of processes may report at once
+ * (the sequence file's lock orders them). */
 struct mamori_reporter;
 
 int mamori_reporter_new(const struct mamori_reporter_opts *opts, struct mamori_reporter **ret);

@@ -32,4 +32,7 @@ const char *mamori_event_ident(enum mamori_event_id id);
 /* LOG_ERR etc., or -1 for an id outside the catalogue. */
 int mamori_event_severity(enum mamori_event_id id);
 
+/* "err", "warning", … for a syslog severity 0..7, or NULL. */
+const char *mamori_severity_name(int severity);
+
 #endif
