@@ -74,8 +74,10 @@ test_packages() {
 		return
 	fi
 	names=$(for d in $DEBS; do dpkg-deb -f "$d" Package; done | tr '\n' ' ')
+	t_install=$(date +%s)
 	# shellcheck disable=SC2086
 	if vm_install_debs $DEBS >"$VM_RUN/install.log" 2>&1 &&
+		vm_log "packages copied in and installed in $(($(date +%s) - t_install))s" &&
 		vm_exec "dpkg-query -W -f '\${db:Status-Abbrev}\${Package}\n' $names" >"$VM_RUN/dpkg.out" &&
 		! grep -qv '^ii ' "$VM_RUN/dpkg.out"; then
 		ok "mamori packages installed with apt-get: $names"
