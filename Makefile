@@ -108,6 +108,9 @@ $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# The version comes from debian/changelog as a -D flag: what prints it follows the changelog.
+$(B)/obj/tools/mamorictl.o: debian/changelog
+
 $(LIBMAMORI): $(LIB_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@
