@@ -21,8 +21,10 @@
 
 enum mamori_field_type { MAMORI_FT_STR, MAMORI_FT_INT };
 
-/* A key=value pair. Keys are short ASCII words chosen by the code; values are anything
- * (hostile device strings included) and are quoted and escaped as needed. */
+/* A key=value pair. Keys are short ASCII words chosen by the code: [a-z0-9_], at most 32,
+ * none of the header's and tail's names (sev time host stream seq msg truncated badkey); any
+ * other key is dropped and the line gets badkey=1. Values are anything (hostile device
+ * strings included) and are quoted and escaped as needed; a NULL string is written "". */
 struct mamori_field {
 	const char *key;
 	enum mamori_field_type type;
@@ -78,6 +80,8 @@ struct mamori_reporter_opts {
 	gid_t log_group;        /* group of a newly created durable log (adm) */
 };
 
+/* One reporter is used by one thread at a time; any number of processes may report at once
+ * (the sequence file's lock orders them). */
 struct mamori_reporter;
 
 int mamori_reporter_new(const struct mamori_reporter_opts *opts, struct mamori_reporter **ret);
