@@ -81,7 +81,7 @@ THELP_OBJ := $(THELP_SRC:%.c=$(B)/obj/%.o)
 # integration tests through the real libpam (tests/pam/test_*.c, with tests/pam/harness.c)
 PTEST_SRC := $(sort $(wildcard tests/pam/test_*.c))
 PTEST_BIN := $(PTEST_SRC:tests/pam/%.c=$(B)/tests/pam/%)
-PTEST_HELP := $(B)/obj/tests/pam/harness.o
+PTEST_HELP = $(B)/obj/tests/pam/harness.o $(filter-out %/pam_mamori.o,$(PAM_OBJ))
 
 # programs used by shell-level tests (tests/cli/*.sh) and by unit tests that fork
 TPROG_SRC := $(sort $(wildcard tests/progs/*.c))
