@@ -228,8 +228,9 @@ bench: deps $(PROGRAMS) $(BENCH_BIN)
 # tests/cli/test_install.sh checks the resulting file list and modes.
 install: $(PROGRAMS)
 	install -d -m 0755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/mamori \
-		$(DESTDIR)$(SYSCONFDIR)/logrotate.d $(DESTDIR)$(DOCDIR)
+		$(DESTDIR)$(SYSCONFDIR)/logrotate.d $(DESTDIR)$(DOCDIR) $(DESTDIR)$(PAMDIR)
 	install -m 0755 $(MAMORICTL) $(DESTDIR)$(SBINDIR)/mamorictl
+	install -m 0644 $(PAM_MOD) $(DESTDIR)$(PAMDIR)/pam_mamori.so
 	install -m 0644 conf/mamori.conf $(DESTDIR)$(SYSCONFDIR)/mamori/mamori.conf
 	install -m 0644 conf/logrotate.mamori $(DESTDIR)$(SYSCONFDIR)/logrotate.d/mamori
 	install -m 0644 doc/events.md $(DESTDIR)$(DOCDIR)/events.md
