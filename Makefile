@@ -65,6 +65,7 @@ LIBS_CONFUSE := -lconfuse
 LIBS_CMOCKA  := -lcmocka
 LIBS_CRYPTO  := -lcrypto
 LIBS_CRYPT   := -lcrypt
+LIBS_PAM     := -lpam
 # what libmamori needs; --as-needed drops the ones a program does not use
 LIBS         := $(LIBS_CONFUSE) $(LIBS_CRYPTO) $(LIBS_CRYPT)
 
@@ -83,6 +84,11 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 THELP_SRC := $(sort $(wildcard tests/unit/helpers/*.c))
 THELP_OBJ := $(THELP_SRC:%.c=$(B)/obj/%.o)
 
+# integration tests through the real libpam (tests/pam/test_*.c, with tests/pam/harness.c)
+PTEST_SRC := $(sort $(wildcard tests/pam/test_*.c))
+PTEST_BIN := $(PTEST_SRC:tests/pam/%.c=$(B)/tests/pam/%)
+PTEST_HELP = $(B)/obj/tests/pam/harness.o $(filter-out %/pam_mamori.o,$(PAM_OBJ))
+
 # programs used by shell-level tests (tests/cli/*.sh) and by unit tests that fork
 TPROG_SRC := $(sort $(wildcard tests/progs/*.c))
 TPROG_BIN := $(TPROG_SRC:tests/progs/%.c=$(B)/tests/progs/%)
@@ -96,17 +102,27 @@ FUZZ_SECONDS ?= 60
 BENCH_SRC := $(sort $(wildcard tests/bench/bench_*.c))
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
 
-PROGRAMS  := $(MAMORICTL)
+PAM_SRC   := $(sort $(wildcard pam/*.c))
+PAM_OBJ   := $(PAM_SRC:%.c=$(B)/obj/%.o)
+PAM_MOD   := $(B)/pam_mamori.so
+
+PROGRAMS  := $(MAMORICTL) $(PAM_MOD)
 
 .PHONY: all check check-unit check-cli check-vm check-valgrind fuzz bench install deb \
         deps test-deps clean distclean
 
 all: $(PROGRAMS)
 
+# Objects reached through pattern chains are kept: deleting them would rebuild every test.
+.SECONDARY:
+
 # ---- compile and link ------------------------------------------------------------------------
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The version comes from debian/changelog as a -D flag: what prints it follows the changelog.
+$(B)/obj/tools/mamorictl.o: debian/changelog
 
 $(LIBMAMORI): $(LIB_OBJ)
 	@mkdir -p $(@D)
@@ -116,11 +132,24 @@ $(LIBMAMORI): $(LIB_OBJ)
 $(MAMORICTL): $(TOOL_OBJ) $(LIBMAMORI)
 	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $(TOOL_OBJ) $(LIBMAMORI) $(LIBS)
 
+# Only pam_sm_* leave the module (pam/module.map); -z defs catches a missing symbol at link
+# time instead of at someone's login.
+$(PAM_MOD): $(PAM_OBJ) $(LIBMAMORI) pam/module.map
+	$(CC) $(ALL_LDFLAGS) -shared -Wl,-z,defs -Wl,--version-script=pam/module.map -o $@ \
+		$(PAM_OBJ) $(LIBMAMORI) $(LIBS) $(LIBS_PAM)
+
 # A unit test may need link-time fakes: WRAP_<test name> holds its -Wl,--wrap= flags.
 $(B)/tests/%: $(B)/obj/tests/unit/%.o $(THELP_OBJ) $(LIBMAMORI)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) $(WRAP_$*) -o $@ $< $(THELP_OBJ) $(LIBMAMORI) \
 		$(LIBS_CMOCKA) $(LIBS)
+
+$(B)/tests/pam/%: $(B)/obj/tests/pam/%.o $(PTEST_HELP) $(THELP_OBJ) $(LIBMAMORI) $(PAM_MOD)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $< $(PTEST_HELP) $(THELP_OBJ) $(LIBMAMORI) \
+		$(LIBS_CMOCKA) $(LIBS) $(LIBS_PAM)
+
+$(B)/obj/tests/pam/%.o: DEFS += -DMAMORI_TEST_BUILD='"$(B)"'
 
 $(B)/tests/progs/%: $(B)/obj/tests/progs/%.o $(LIBMAMORI)
 	@mkdir -p $(@D)
@@ -130,8 +159,10 @@ $(B)/bench/%: $(B)/obj/tests/bench/%.o $(LIBMAMORI)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $< $(LIBMAMORI) $(LIBS)
 
--include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(THELP_OBJ:.o=.d) \
+-include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(THELP_OBJ:.o=.d) $(PAM_OBJ:.o=.d) \
          $(UNIT_SRC:tests/unit/%.c=$(B)/obj/tests/unit/%.d) \
+         $(PTEST_SRC:%.c=$(B)/obj/%.d) $(B)/obj/tests/pam/harness.d \
+         $(PTEST_SRC:%.c=$(B)/obj/%.d) $(B)/obj/tests/pam/harness.d \
          $(TPROG_SRC:%.c=$(B)/obj/%.d) $(BENCH_SRC:%.c=$(B)/obj/%.d)
 
 # ---- dependencies ----------------------------------------------------------------------------
@@ -146,7 +177,7 @@ test-deps: deps
 # ---- tests -----------------------------------------------------------------------------------
 # Each runner prints its own summary line; tests/run-suite.sh adds them up at the end.
 # Under SANITIZE=1 the VM tier is left out: it tests the packaged (unsanitized) binaries.
-CHECK_TIERS := unit cli $(if $(filter 1,$(SANITIZE)),,valgrind vm)
+CHECK_TIERS := unit pam cli $(if $(filter 1,$(SANITIZE)),,valgrind vm)
 
 check: test-deps
 	@$(MAKE) --no-print-directory all-tests
@@ -169,7 +200,7 @@ check-vm: test-deps
 	@sh tests/run-suite.sh $(B) vm
 
 .PHONY: all-tests
-all-tests: $(PROGRAMS) $(UNIT_BIN) $(TPROG_BIN)
+all-tests: $(PROGRAMS) $(UNIT_BIN) $(PTEST_BIN) $(TPROG_BIN)
 
 # ---- fuzzing (clang libFuzzer; library sources compiled into each target) -------------------
 FUZZ_CC     ?= clang
@@ -197,8 +228,9 @@ bench: deps $(PROGRAMS) $(BENCH_BIN)
 # tests/cli/test_install.sh checks the resulting file list and modes.
 install: $(PROGRAMS)
 	install -d -m 0755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/mamori \
-		$(DESTDIR)$(SYSCONFDIR)/logrotate.d $(DESTDIR)$(DOCDIR)
+		$(DESTDIR)$(SYSCONFDIR)/logrotate.d $(DESTDIR)$(DOCDIR) $(DESTDIR)$(PAMDIR)
 	install -m 0755 $(MAMORICTL) $(DESTDIR)$(SBINDIR)/mamorictl
+	install -m 0644 $(PAM_MOD) $(DESTDIR)$(PAMDIR)/pam_mamori.so
 	install -m 0644 conf/mamori.conf $(DESTDIR)$(SYSCONFDIR)/mamori/mamori.conf
 	install -m 0644 conf/logrotate.mamori $(DESTDIR)$(SYSCONFDIR)/logrotate.d/mamori
 	install -m 0644 doc/events.md $(DESTDIR)$(DOCDIR)/events.md

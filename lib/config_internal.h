@@ -14,9 +14,8 @@
 #define CONFIG_MAX_SERIAL 255
 #define CONFIG_MAX_TEXT 256
 #define CONFIG_MAX_PATH 1024
-#define CONFIG_MAX_USER 32
 
-enum config_kind { KIND_UINT, KIND_BOOL, KIND_ENUM, KIND_PATH, KIND_TEXT, KIND_USER };
+enum config_kind { KIND_UINT, KIND_BOOL, KIND_ENUM, KIND_PATH, KIND_TEXT };
 
 struct config_word {
 	const char *word;
@@ -32,7 +31,7 @@ struct config_option {
 	const char *unit;           /* KIND_UINT: the word in "expected seconds 0..86400" */
 	const struct config_word *words; /* KIND_ENUM, ended by a NULL word */
 	long def;                   /* KIND_UINT, KIND_BOOL, KIND_ENUM */
-	const char *def_str;        /* KIND_PATH, KIND_TEXT, KIND_USER; NULL: unset */
+	const char *def_str;        /* KIND_PATH, KIND_TEXT; NULL: unset */
 	size_t offset;              /* into struct mamori_config; unused for "allow" */
 };
 

@@ -77,7 +77,6 @@ const struct config_option config_options[] = {
 	UINT("auth", "lockout", 0, 86400, "seconds", 900, auth.lockout),
 	ENUM("auth", "unenrolled", unenrolled_words, MAMORI_UNENROLLED_DENY, auth.unenrolled),
 	UINT("auth", "recovery_codes", 0, 50, "codes", 10, auth.recovery_codes),
-	STR("auth", "emergency_user", KIND_USER, NULL, auth.emergency_user),
 	STR("auth", "contact", KIND_TEXT, NULL, auth.contact),
 	STR("auth", "prompt", KIND_TEXT, NULL, auth.prompt),
 	STR("auth", "state_dir", KIND_PATH, "/var/lib/mamori/users", auth.state_dir),
@@ -242,25 +241,6 @@ cb_bool(cfg_t *sec, cfg_opt_t *opt, const char *value, void *result)
 	return fail_value(config_current, sec, opt, value, "true or false");
 }
 
-static bool
-is_user_name(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > CONFIG_MAX_USER ||
-	    !(s[0] == '_' || (s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
-		return false;
-	for (size_t i = 1; i < n; i++) {
-		char c = s[i];
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			  (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||
-			  (c == '$' && i == n - 1);
-		if (!ok)
-			return false;
-	}
-	return true;
-}
-
 /* Text goes into prompts, messages and event fields: no control characters, bounded. */
 static bool
 is_text(const char *s, size_t max)
@@ -284,10 +264,6 @@ cb_string(cfg_t *sec, cfg_opt_t *opt, const char *value, void *result)
 		return -1;
 	if (o->kind == KIND_PATH && (value[0] != '/' || !is_text(value, CONFIG_MAX_PATH)))
 		return fail_value(config_current, sec, opt, value, "an absolute path");
-	if (o->kind == KIND_USER && !is_user_name(value))
-		return fail_value(config_current, sec, opt, value,
-				  "a user name (a letter or '_', then letters, digits, '_', "
-				  "'-', '.', at most 32)");
 	if (o->kind == KIND_TEXT && !is_text(value, CONFIG_MAX_TEXT)) {
 		snprintf(expected, sizeof(expected),
 			 "text without control characters, at most %d bytes", CONFIG_MAX_TEXT);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs the named test tiers against the build directory and prints one summary line per tier
 # and a total ("total: N passed, N failed, N skipped"). Exits non-zero when anything failed.
-#   tests/run-suite.sh BUILD_DIR TIER...     tiers: unit cli valgrind vm
+#   tests/run-suite.sh BUILD_DIR TIER...     tiers: unit pam cli valgrind vm
 set -u
 B=$1; shift
 TOTAL_P=0 TOTAL_F=0 TOTAL_S=0
@@ -27,10 +27,10 @@ tier_summary() { # name passed failed skipped
 	TOTAL_P=$((TOTAL_P + $2)); TOTAL_F=$((TOTAL_F + $3)); TOTAL_S=$((TOTAL_S + $4))
 }
 
-run_cmocka_bins() { # tier wrapper...
-	tier=$1; shift
+run_cmocka_bins() { # tier dir wrapper...
+	tier=$1 dir=$2; shift 2
 	P=0 F=0 S=0
-	for t in "$B"/tests/test_*; do
+	for t in "$dir"/test_*; do
 		[ -x "$t" ] || continue
 		name=$(basename "$t")
 		log=$LOGDIR/$tier-$name.log
@@ -44,13 +44,13 @@ run_cmocka_bins() { # tier wrapper...
 	tier_summary "$tier" $P $F $S
 }
 
-run_unit() { run_cmocka_bins unit env; }
+run_unit() { run_cmocka_bins unit "$B/tests" env; }
 
 run_valgrind() {
 	if ! command -v valgrind >/dev/null; then
 		echo "valgrind: skipped (valgrind not installed)"; tier_summary valgrind 0 0 1; return
 	fi
-	run_cmocka_bins valgrind valgrind -q --error-exitcode=99 --leak-check=full \
+	run_cmocka_bins valgrind "$B/tests" valgrind -q --error-exitcode=99 --leak-check=full \
 		--errors-for-leak-kinds=definite --track-fds=no
 }
 
@@ -77,6 +77,7 @@ run_tap_scripts() { # tier script...
 for tier in "$@"; do
 	case $tier in
 	unit) run_unit ;;
+	pam) run_cmocka_bins pam "$B/tests/pam" env ;;
 	valgrind) run_valgrind ;;
 	cli) run_tap_scripts cli tests/cli/test_*.sh ;;
 	vm) run_tap_scripts vm tests/vm/check.sh ;;

@@ -62,7 +62,6 @@ struct mamori_auth_config {
 	unsigned lockout;           /* seconds, 0..86400 */
 	enum mamori_unenrolled unenrolled;
 	unsigned recovery_codes;    /* codes made per user, 0..50 */
-	char *emergency_user;       /* break-glass account on the physical console, or NULL */
 	char *contact;              /* who a locked user should call, or NULL */
 	char *prompt;               /* overrides the built-in prompt, or NULL */
 	char *state_dir;            /* per-user state */

@@ -83,7 +83,6 @@ assert_defaults(const struct mamori_config *c)
 	assert_int_equal(c->auth.lockout, 900);
 	assert_int_equal(c->auth.unenrolled, MAMORI_UNENROLLED_DENY);
 	assert_int_equal(c->auth.recovery_codes, 10);
-	assert_null(c->auth.emergency_user);
 	assert_null(c->auth.contact);
 	assert_null(c->auth.prompt);
 	assert_string_equal(c->auth.state_dir, "/var/lib/mamori/users");
@@ -132,7 +131,7 @@ every_option_set(void **state)
 		" loop = true\n}\n"
 		"auth {\n digits = 8\n window = 10\n hotp_window = 100\n step = 300\n"
 		" algorithm = sha512\n max_failures = 100\n lockout = 86400\n unenrolled = allow\n"
-		" recovery_codes = 50\n emergency_user = kinkyu\n contact = \"総務課 内線 12\"\n"
+		" recovery_codes = 50\n contact = \"総務課 内線 12\"\n"
 		" prompt = 'Code: '\n state_dir = /srv/users\n}\n"
 		"report {\n event_log = /srv/log\n state_dir = /srv/state\n spool_dir = /srv/spool\n"
 		" syslog_socket = /run/log\n heartbeat = 86400\n debug = yes\n}\n");
@@ -155,7 +154,6 @@ every_option_set(void **state)
 	assert_int_equal(c->auth.lockout, 86400);
 	assert_int_equal(c->auth.unenrolled, MAMORI_UNENROLLED_ALLOW);
 	assert_int_equal(c->auth.recovery_codes, 50);
-	assert_string_equal(c->auth.emergency_user, "kinkyu");
 	assert_string_equal(c->auth.contact, "総務課 内線 12");
 	assert_string_equal(c->auth.prompt, "Code: ");
 	assert_string_equal(c->auth.state_dir, "/srv/users");
@@ -174,7 +172,7 @@ lower_range_edges_and_other_words(void **state)
 	const struct mamori_config *c = load(f,
 		"media { policy = audit optical = deny recheck_interval = 1 loop = off }\n"
 		"auth { digits = 6 window = 0 hotp_window = 0 step = 10 algorithm = sha256\n"
-		" max_failures = 1 lockout = 0 recovery_codes = 0 emergency_user = _break-glass.1$ }\n"
+		" max_failures = 1 lockout = 0 recovery_codes = 0 }\n"
 		"report { heartbeat = 10 debug = FALSE }\n");
 
 	assert_int_equal(c->media.policy, MAMORI_MEDIA_AUDIT);
@@ -189,7 +187,6 @@ lower_range_edges_and_other_words(void **state)
 	assert_int_equal(c->auth.max_failures, 1);
 	assert_int_equal(c->auth.lockout, 0);
 	assert_int_equal(c->auth.recovery_codes, 0);
-	assert_string_equal(c->auth.emergency_user, "_break-glass.1$");
 	assert_int_equal(c->report.heartbeat, 10);
 	assert_false(c->report.debug);
 }
@@ -237,7 +234,7 @@ print_then_load_round_trip(void **state)
 
 	load(f, "media { policy = deny allow \"0781:5567:a\\\"b\\\\c$d\" { comment = \"x \\\"y\\\"\" }\n"
 		" allow \"AAAA:bbbb:Z:1\" { policy = audit } }\n"
-		"auth { emergency_user = kinkyu contact = 'a # b ${c}' digits = 7 }\n"
+		"auth { contact = 'a # b ${c}' digits = 7 }\n"
 		"report { debug = true event_log = \"/var/log/with space\" }\n");
 	assert_non_null(out = open_memstream(&first, &n1));
 	assert_int_equal(mamori_config_print(f->cfg, out), 0);
@@ -276,7 +273,7 @@ defaults_print_round_trip(void **state)
 	assert_int_equal(mamori_config_print(d, out), 0);
 	fclose(out);
 	assert_non_null(strstr(text, "  lockout = 900\n"));
-	assert_non_null(strstr(text, "  # emergency_user is not set\n"));
+	assert_non_null(strstr(text, "  # contact is not set\n"));
 	assert_defaults(load(f, text));
 	free(text);
 	mamori_config_free(&d);

@@ -1,0 +1,17 @@
+/* pam_mamori's module arguments, from the PAM stack line. */
+#ifndef MAMORI_PAM_ARGS_H
+#define MAMORI_PAM_ARGS_H
+
+#include <stdbool.h>
+
+struct mamori_pam_args {
+	const char *conf; /* conf=PATH: configuration file; NULL for the default */
+	bool debug;       /* debug: diagnostics at debug level */
+};
+
+/* Parse argv. An unknown or malformed argument is an error (-EINVAL) naming itself in
+ * *ret_bad, so a typo in a PAM stack cannot silently change what the module does. */
+int mamori_pam_args_parse(int argc, const char **argv, struct mamori_pam_args *ret,
+			  const char **ret_bad);
+
+#endif

@@ -1,0 +1,25 @@
+/* Module arguments. */
+#include <errno.h>
+#include <string.h>
+
+#include "mamori/pam_args.h"
+
+int
+mamori_pam_args_parse(int argc, const char **argv, struct mamori_pam_args *ret,
+		      const char **ret_bad)
+{
+	struct mamori_pam_args a = {0};
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "debug") == 0) {
+			a.debug = true;
+		} else if (strncmp(argv[i], "conf=", 5) == 0 && argv[i][5] == '/') {
+			a.conf = argv[i] + 5;
+		} else {
+			*ret_bad = argv[i];
+			return -EINVAL;
+		}
+	}
+	*ret = a;
+	return 0;
+}
