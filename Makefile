@@ -66,6 +66,9 @@ LIBS_CMOCKA  := -lcmocka
 LIBS_CRYPTO  := -lcrypto
 LIBS_CRYPT   := -lcrypt
 LIBS_PAM     := -lpam
+# PSKC token files (RFC 6030): mamorictl only, never the PAM module
+LIBS_PSKC    := -lpskc -lxml2
+PSKC_CFLAGS  := $(or $(shell pkg-config --cflags libpskc libxml-2.0 2>/dev/null),-I/usr/include/libxml2)
 # what libmamori needs; --as-needed drops the ones a program does not use
 LIBS         := $(LIBS_CONFUSE) $(LIBS_CRYPTO) $(LIBS_CRYPT)
 
@@ -124,13 +127,15 @@ $(B)/obj/%.o: %.c
 # The version comes from debian/changelog as a -D flag: what prints it follows the changelog.
 $(B)/obj/tools/mamorictl.o: debian/changelog
 
+$(B)/obj/lib/pskc_%.o: ALL_CFLAGS += $(PSKC_CFLAGS)
+
 $(LIBMAMORI): $(LIB_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@
 	$(AR) rcs $@ $^
 
 $(MAMORICTL): $(TOOL_OBJ) $(LIBMAMORI)
-	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $(TOOL_OBJ) $(LIBMAMORI) $(LIBS)
+	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $(TOOL_OBJ) $(LIBMAMORI) $(LIBS) $(LIBS_PSKC)
 
 # Only pam_sm_* leave the module (pam/module.map); -z defs catches a missing symbol at link
 # time instead of at someone's login.
@@ -138,11 +143,14 @@ $(PAM_MOD): $(PAM_OBJ) $(LIBMAMORI) pam/module.map
 	$(CC) $(ALL_LDFLAGS) -shared -Wl,-z,defs -Wl,--version-script=pam/module.map -o $@ \
 		$(PAM_OBJ) $(LIBMAMORI) $(LIBS) $(LIBS_PAM)
 
-# A unit test may need link-time fakes: WRAP_<test name> holds its -Wl,--wrap= flags.
+# A unit test may need link-time fakes: WRAP_<test name> holds its -Wl,--wrap= flags;
+# LIBS_<test name> the libraries only it needs.
+LIBS_test_pskc_read := $(LIBS_PSKC)
+
 $(B)/tests/%: $(B)/obj/tests/unit/%.o $(THELP_OBJ) $(LIBMAMORI)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) $(WRAP_$*) -o $@ $< $(THELP_OBJ) $(LIBMAMORI) \
-		$(LIBS_CMOCKA) $(LIBS)
+		$(LIBS_CMOCKA) $(LIBS) $(LIBS_$*)
 
 $(B)/tests/pam/%: $(B)/obj/tests/pam/%.o $(PTEST_HELP) $(THELP_OBJ) $(LIBMAMORI) $(PAM_MOD)
 	@mkdir -p $(@D)
@@ -205,7 +213,7 @@ all-tests: $(PROGRAMS) $(UNIT_BIN) $(PTEST_BIN) $(TPROG_BIN)
 # ---- fuzzing (clang libFuzzer; library sources compiled into each target) -------------------
 FUZZ_CC     ?= clang
 FUZZ_CFLAGS := -std=c11 -g -O1 -D_GNU_SOURCE -DMAMORI_VERSION='"fuzz"' \
-               -DMAMORI_SYSCONFDIR='"/etc"' -Iinclude \
+               -DMAMORI_SYSCONFDIR='"/etc"' -Iinclude $(PSKC_CFLAGS) \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
 # Every target also gets tests/fuzz/wrap.c: allocation failures it may switch on (wrap.h).
@@ -214,7 +222,8 @@ FUZZ_WRAP   := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=reallocarra
 build-fuzz/%: tests/fuzz/%.c tests/fuzz/wrap.c tests/fuzz/wrap.h $(LIB_SRC) $(wildcard lib/*.h) \
               $(wildcard include/mamori/*.h)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -Itests/fuzz $(FUZZ_WRAP) -o $@ $< tests/fuzz/wrap.c $(LIB_SRC) $(LIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Itests/fuzz $(FUZZ_WRAP) -o $@ $< tests/fuzz/wrap.c $(LIB_SRC) \
+		$(LIBS) $(LIBS_PSKC)
 
 fuzz: test-deps $(FUZZ_BIN)
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
