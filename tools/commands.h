@@ -20,5 +20,11 @@ int mamorictl_wants_help(int argc, char **argv);
 /* mamorictl config …: check and show mamori.conf (cmd_config.c) */
 int cmd_config(int argc, char **argv);
 
+/* mamorictl otp …: second-factor enrolments (cmd_otp.c) */
+int cmd_otp(int argc, char **argv);
+
+/* mamorictl otp import-pskc: hardware tokens from a PSKC file (cmd_otp_import.c) */
+int cmd_otp_import_pskc(int argc, char **argv);
+
 
 #endif
