@@ -68,6 +68,10 @@ struct pskc_seed_ctx {
 int pskc_token_read(pskc_key_t *k, const struct pskc_seed_ctx *c, size_t idx,
 		    struct mamori_pskc_token *t, char *err, size_t errlen);
 
+/* Write one line of explanation into err[errlen] and return r. */
+int pskc_fail(char *err, size_t errlen, int r, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* Base64 with any ASCII white space between the characters. MAMORI_E_CORRUPT or -ENOMEM. */
 int pskc_base64_decode(const char *text, struct pskc_blob *ret);
 void pskc_blob_free(struct pskc_blob *b);

@@ -18,12 +18,8 @@
 #include "mamori/secmem.h"
 #include "pskc_internal.h"
 
-static int
-fail(char *err, size_t errlen, int r, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int
-fail(char *err, size_t errlen, int r, const char *fmt, ...)
+int
+pskc_fail(char *err, size_t errlen, int r, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -80,7 +76,7 @@ load_container(const char *text, size_t len, pskc_t **ret, char *err, size_t err
 	if (rc == PSKC_MALLOC_ERROR)
 		r = -ENOMEM;
 	else if (rc != PSKC_OK || !valid)
-		r = fail(err, errlen, MAMORI_E_CORRUPT, "does not follow RFC 6030%s%s",
+		r = pskc_fail(err, errlen, MAMORI_E_CORRUPT, "does not follow RFC 6030%s%s",
 			 first.text[0] ? ": " : "", first.text);
 	else
 		r = 0;
@@ -107,7 +103,7 @@ check_unique(const struct mamori_pskc *p, char *err, size_t errlen)
 	for (size_t i = 1; i < p->n_tokens; i++)
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(p->tokens[i].serial, p->tokens[j].serial) == 0)
-				return fail(err, errlen, MAMORI_E_CORRUPT,
+				return pskc_fail(err, errlen, MAMORI_E_CORRUPT,
 					    "serial %s appears twice", p->tokens[i].serial);
 	return 0;
 }
@@ -120,15 +116,15 @@ open_mac_key(const struct pskc_xml *x, const struct mamori_pskc_psk *psk, uint8_
 	int r;
 
 	if (x->mac_alg == NULL)
-		return fail(err, errlen, MAMORI_E_CORRUPT,
+		return pskc_fail(err, errlen, MAMORI_E_CORRUPT,
 			    "encrypted values without a MACMethod (RFC 6030 §6.1.1)");
 	if (psk == NULL)
-		return fail(err, errlen, -ENOKEY,
+		return pskc_fail(err, errlen, -ENOKEY,
 			    "values are encrypted: the pre-shared key is needed");
 	if ((r = pskc_open_mac_key(x, psk, out, cap, ret_len)) == -EKEYREJECTED)
-		return fail(err, errlen, r, "the pre-shared key does not open this file");
+		return pskc_fail(err, errlen, r, "the pre-shared key does not open this file");
 	if (r == -ENOTSUP)
-		return fail(err, errlen, r, "MAC key cipher %.80s is not supported",
+		return pskc_fail(err, errlen, r, "MAC key cipher %.80s is not supported",
 			    x->mac_key_alg);
 	return r;
 }
@@ -181,7 +177,7 @@ mamori_pskc_parse(const char *text, size_t len, const struct mamori_pskc_psk *ps
 	    (r = load_container(text, len, &c, err, errlen)) < 0)
 		goto out;
 	if (count_packages(c) != x.n_packages || x.n_packages == 0) {
-		r = fail(err, errlen, MAMORI_E_CORRUPT, "no key package, or key packages unreadable");
+		r = pskc_fail(err, errlen, MAMORI_E_CORRUPT, "no key package, or key packages unreadable");
 		goto out;
 	}
 	if ((p = calloc(1, sizeof(*p))) == NULL ||
@@ -200,6 +196,6 @@ out:
 		pskc_done(c);
 	pskc_xml_free(&x);
 	if (r == -ENOMEM)
-		(void)fail(err, errlen, r, "out of memory");
+		(void)pskc_fail(err, errlen, r, "out of memory");
 	return r;
 }

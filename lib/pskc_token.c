@@ -2,7 +2,6 @@
  * how many digits, the counter or time step, and the seed (in the clear, or opened with the
  * pre-shared key by pskc_crypt.c). */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -37,20 +36,7 @@ static const struct {
 #define TOTP_STEP_DEFAULT 30 /* RFC 6030 §4.3.4: TimeInterval defaults to 30 s */
 #define SEED_MIN 16          /* RFC 4226 §4 R6: at least 128 bits */
 
-static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int
-fail(char *err, size_t errlen, int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return r;
-}
-#define FAIL(r, ...) fail(err, errlen, (r), __VA_ARGS__)
+#define FAIL(r, ...) pskc_fail(err, errlen, (r), __VA_ARGS__)
 
 static int
 read_serial(pskc_key_t *k, size_t idx, struct mamori_pskc_token *t, char *err, size_t errlen)

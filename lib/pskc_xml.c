@@ -4,7 +4,6 @@
  * the same bytes. Only these elements are read; everything else stays libpskc's. */
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,16 +17,6 @@
 #define NS_PSKC "urn:ietf:params:xml:ns:keyprov:pskc"
 #define NS_XENC "http://www.w3.org/2001/04/xmlenc#"
 
-static int
-fail(char *err, size_t errlen, int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return r;
-}
 
 static bool
 is_el(const xmlNode *n, const char *ns, const char *name)
@@ -133,7 +122,7 @@ scan_packages(xmlNode *root, struct pskc_xml *x, char *err, size_t errlen)
 	for (xmlNode *c = root->children; c != NULL; c = c->next)
 		x->n_packages += is_el(c, NS_PSKC, "KeyPackage");
 	if (x->n_packages > MAMORI_PSKC_MAX_TOKENS)
-		return fail(err, errlen, MAMORI_E_TOOBIG, "more than %d tokens in one file",
+		return pskc_fail(err, errlen, MAMORI_E_TOOBIG, "more than %d tokens in one file",
 			    MAMORI_PSKC_MAX_TOKENS);
 	if (x->n_packages > 0 &&
 	    (x->secrets = calloc(x->n_packages, sizeof(*x->secrets))) == NULL)
@@ -142,12 +131,12 @@ scan_packages(xmlNode *root, struct pskc_xml *x, char *err, size_t errlen)
 		if (!is_el(c, NS_PSKC, "KeyPackage"))
 			continue;
 		if ((r = read_secret(c, &x->secrets[i])) < 0)
-			return fail(err, errlen, r, "key package %zu: malformed encrypted secret",
+			return pskc_fail(err, errlen, r, "key package %zu: malformed encrypted secret",
 				    i + 1);
 		handled += x->secrets[i++].encrypted;
 	}
 	if (count_encrypted(root) != handled)
-		return fail(err, errlen, -ENOTSUP,
+		return pskc_fail(err, errlen, -ENOTSUP,
 			    "an encrypted value other than a secret (counter, time) is not supported");
 	return 0;
 }
@@ -159,11 +148,11 @@ scan_doc(xmlDoc *doc, struct pskc_xml *x, char *err, size_t errlen)
 	int r;
 
 	if (doc->intSubset != NULL || doc->extSubset != NULL)
-		return fail(err, errlen, MAMORI_E_CORRUPT, "a DOCTYPE is not allowed in PSKC");
+		return pskc_fail(err, errlen, MAMORI_E_CORRUPT, "a DOCTYPE is not allowed in PSKC");
 	if (!is_el(root, NS_PSKC, "KeyContainer"))
-		return fail(err, errlen, MAMORI_E_CORRUPT, "not a PSKC KeyContainer (RFC 6030)");
+		return pskc_fail(err, errlen, MAMORI_E_CORRUPT, "not a PSKC KeyContainer (RFC 6030)");
 	if ((mm = child(root, NS_PSKC, "MACMethod")) != NULL && (r = read_mac_method(mm, x)) < 0)
-		return fail(err, errlen, r, "malformed MACMethod");
+		return pskc_fail(err, errlen, r, "malformed MACMethod");
 	return scan_packages(root, x, err, errlen);
 }
 
@@ -175,12 +164,12 @@ pskc_xml_scan(const char *text, size_t len, struct pskc_xml *ret, char *err, siz
 	int r;
 
 	if (len > INT_MAX)
-		return fail(err, errlen, MAMORI_E_TOOBIG, "file too large");
+		return pskc_fail(err, errlen, MAMORI_E_TOOBIG, "file too large");
 	/* no network, no entity substitution, no DTD loading: nothing outside these bytes */
 	doc = xmlReadMemory(text, (int)len, NULL, NULL,
 			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (doc == NULL)
-		return fail(err, errlen, MAMORI_E_CORRUPT, "not well-formed XML");
+		return pskc_fail(err, errlen, MAMORI_E_CORRUPT, "not well-formed XML");
 	r = scan_doc(doc, &x, err, errlen);
 	xmlFreeDoc(doc);
 	if (r < 0) {
