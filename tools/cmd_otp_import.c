@@ -3,6 +3,7 @@
  * user. Every use, and every file or key refused, is an event. */
 #include <errno.h>
 #include <grp.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +22,8 @@
 
 struct import {
 	const char *file, *key_file, *serial, *user, *config;
+	const char *file_ev, *key_ev; /* the files as events name them: absolute */
+	char file_abs[PATH_MAX], key_abs[PATH_MAX];
 	bool list, force;
 	struct mamori_config *cfg;
 	struct mamori_reporter *rep;
@@ -35,7 +38,8 @@ usage(FILE *out)
 		       "       %s FILE [--key-file KEYFILE] --serial SERIAL --user USER [--force]\n"
 		       "\n"
 		       "Read hardware tokens from a PSKC file (RFC 6030) as the vendor delivers it.\n"
-		       "FILE must not be a symbolic link nor writable by group or others.\n"
+		       "FILE must be yours (root's), not a symbolic link, not writable by group\n"
+		       "or others: copy it from the vendor's medium first.\n"
 		       "\n"
 		       "  --list             list the tokens in FILE: serial, kind, hash, digits\n"
 		       "  --serial SERIAL    the token to give ...\n"
@@ -119,6 +123,20 @@ adm_group(void)
 	return getgrnam_r("adm", &gr, buf, sizeof(buf), &grp) == 0 && grp ? grp->gr_gid : 0;
 }
 
+/* path as an absolute name for events, without resolving links (a symlink must show as
+ * one); the name as given when the working directory is unknown. */
+static const char *
+absolute(const char *path, char *out, size_t cap)
+{
+	char cwd[PATH_MAX];
+	int n;
+
+	if (path == NULL || path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+		return path;
+	n = snprintf(out, cap, "%s/%s", cwd, path);
+	return n > 0 && (size_t)n < cap ? out : path;
+}
+
 /* Configuration and reporter; 0, or 1 after a message. */
 static int
 open_context(struct import *im)
@@ -185,7 +203,9 @@ read_key(struct import *im)
 	if (im->key_file == NULL || (r = mamori_pskc_read_psk(im->key_file, &rules, &im->psk)) == 0)
 		return 0;
 	MAMORI_REPORT(im->rep, MAMORI_EV_ADMIN_OTP_PSKC_KEY_REFUSED, "PSKC key file refused",
-		      MAMORI_STR("keyfile", im->key_file), MAMORI_STR("reason", problem(r)),
+		      MAMORI_STR("file", im->file_ev),
+		      MAMORI_STR("keyfile", im->key_ev),
+		      MAMORI_STR("reason", problem(r)),
 		      MAMORI_STR("error", mamori_strerror(r)));
 	if (r == MAMORI_E_CORRUPT)
 		fprintf(stderr, _("%s: refused: expected the key as 32, 48 or 64 hex digits\n"),
@@ -211,11 +231,11 @@ read_file(struct import *im)
 	if (r == -EKEYREJECTED || r == -EBADMSG)
 		MAMORI_REPORT(im->rep, MAMORI_EV_ADMIN_OTP_PSKC_TAMPERED,
 			      "PSKC file refused: integrity check failed",
-			      MAMORI_STR("file", im->file), MAMORI_STR("reason", problem(r)),
+			      MAMORI_STR("file", im->file_ev), MAMORI_STR("reason", problem(r)),
 			      MAMORI_STR("error", err));
 	else
 		MAMORI_REPORT(im->rep, MAMORI_EV_ADMIN_OTP_PSKC_REFUSED, "PSKC file refused",
-			      MAMORI_STR("file", im->file), MAMORI_STR("reason", problem(r)),
+			      MAMORI_STR("file", im->file_ev), MAMORI_STR("reason", problem(r)),
 			      MAMORI_STR("error", err));
 	fprintf(stderr, _("%s: refused: %s\n"), im->file, err);
 	if (r == -ENOKEY)
@@ -250,7 +270,7 @@ list_tokens(struct import *im)
 			printf(_("%u s\n"), t->step);
 	}
 	MAMORI_REPORT(im->rep, MAMORI_EV_ADMIN_OTP_PSKC_LISTED, "PSKC file listed",
-		      MAMORI_STR("file", im->file), MAMORI_INT("tokens", im->pskc->n_tokens),
+		      MAMORI_STR("file", im->file_ev), MAMORI_INT("tokens", im->pskc->n_tokens),
 		      MAMORI_INT("encrypted", im->pskc->encrypted));
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, _("%s: cannot write the output\n"), CMD);
@@ -264,7 +284,7 @@ not_assigned(struct import *im, const char *reason, int r, const char *text)
 {
 	MAMORI_REPORT(im->rep, MAMORI_EV_ADMIN_OTP_PSKC_NOT_ASSIGNED, "PSKC token not assigned",
 		      MAMORI_STR("user", im->user), MAMORI_STR("serial", im->serial),
-		      MAMORI_STR("file", im->file), MAMORI_STR("reason", reason),
+		      MAMORI_STR("file", im->file_ev), MAMORI_STR("reason", reason),
 		      MAMORI_STR("error", r < 0 ? mamori_strerror(r) : ""));
 	fprintf(stderr, "%s\n", text);
 	return 1;
@@ -355,7 +375,7 @@ assign(struct import *im)
 			      MAMORI_STR("user", im->user), MAMORI_STR("serial", t->serial),
 			      MAMORI_STR("kind", kind_name(t->type)),
 			      MAMORI_STR("algorithm", mamori_otp_algorithm_name(t->algorithm)),
-			      MAMORI_INT("digits", t->digits), MAMORI_STR("file", im->file),
+			      MAMORI_INT("digits", t->digits), MAMORI_STR("file", im->file_ev),
 			      MAMORI_INT("encrypted", im->pskc->encrypted),
 			      MAMORI_INT("forced", im->force));
 		printf(_("token %s (%s, %s, %u digits) is now %s's second factor\n"), t->serial,
@@ -381,6 +401,8 @@ cmd_otp_import_pskc(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	im.file_ev = absolute(im.file, im.file_abs, sizeof(im.file_abs));
+	im.key_ev = absolute(im.key_file, im.key_abs, sizeof(im.key_abs));
 	if ((r = open_context(&im)) == 0 && (r = read_key(&im)) == 0 &&
 	    (r = read_file(&im)) == 0)
 		r = im.list ? list_tokens(&im) : assign(&im);

@@ -1,9 +1,8 @@
 /* Reading hardware-token seeds delivered as PSKC files (RFC 6030): the container and each
  * token's metadata through libpskc, values in the clear (§5) or encrypted with a pre-shared
  * key and protected by a MAC (§6.1). A file is used whole or not at all: one bad MAC, one
- * malformed or unsupported token refuses the file.
- *
- * Not thread-safe: libpskc reports what it skipped through one process-wide callback. */
+ * malformed or unsupported token refuses the file. Nothing here logs or reports: the caller
+ * decides, and the explanation it gets never holds a seed. */
 #ifndef MAMORI_PSKC_READ_H
 #define MAMORI_PSKC_READ_H
 

@@ -7,6 +7,7 @@
 set -u
 M=${MAMORICTL:-build/mamorictl}
 B=${BUILD:-build}
+MABS=$(cd "$(dirname "$M")" && pwd)/$(basename "$M")
 TRY=$B/tests/progs/otp_try
 D=tests/data/pskc
 if [ "$(id -u)" != 0 ]; then
@@ -88,6 +89,10 @@ done
 check "--list prints no seed in any encoding, nor does its event" '[ $leaks = 0 ]'
 check "--list is an event (MAMORI-ADMIN-525)" \
 	'[ "$(events MAMORI-ADMIN-525 tokens=3 encrypted=1)" = 1 ]'
+(cd "$IN" && "$MABS" otp import-pskc totp-sha256-plain.pskcxml --list \
+	--config "$T/mamori.conf" >/dev/null 2>&1)
+check "events name a file given relative to the working directory by its absolute path" \
+	'[ "$(events MAMORI-ADMIN-525 "file=$IN/totp-sha256-plain.pskcxml tokens=1")" = 1 ]'
 
 # ---- refused files leave no state ----------------------------------------------------------
 refused() { # NAME FILE EVENT REASON [ARGS...]
