@@ -186,6 +186,30 @@ encrypted_needs_the_right_key(void **state)
 		"pre-shared key does not open");
 }
 
+/* A wrong key opens the MAC key's padding about once in 256 tries; the values' MACs must
+ * refuse it then. */
+static void
+wrong_key_with_valid_padding_fails_the_mac(void **state)
+{
+	struct mamori_pskc_psk k = rfc_psk;
+	struct mamori_pskc *p = NULL;
+	size_t len;
+	char *text = slurp("rfc6030-6.1-hotp-psk.pskcxml", &len);
+	int r = 0;
+
+	(void)state;
+	for (unsigned i = 1; i < 8192 && r != -EBADMSG; i++) {
+		k.key[14] = (uint8_t)(rfc_psk.key[14] ^ (i >> 8));
+		k.key[15] = (uint8_t)(rfc_psk.key[15] ^ i);
+		r = mamori_pskc_parse(text, len, &k, &p, err, sizeof(err));
+		if (r != -EKEYREJECTED && r != -EBADMSG)
+			fail_msg("key %u: %d (%s)", i, r, err);
+		assert_null(p);
+	}
+	assert_int_equal(r, -EBADMSG);
+	free(text);
+}
+
 static void
 tampering_is_caught_by_the_mac(void **state)
 {
@@ -305,6 +329,7 @@ main(void)
 		cmocka_unit_test(totp_sha256_plain),
 		cmocka_unit_test(plain_file_ignores_a_key),
 		cmocka_unit_test(encrypted_needs_the_right_key),
+		cmocka_unit_test(wrong_key_with_valid_padding_fails_the_mac),
 		cmocka_unit_test(tampering_is_caught_by_the_mac),
 		cmocka_unit_test(missing_fields),
 		cmocka_unit_test(unsupported),
