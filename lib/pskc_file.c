@@ -32,7 +32,8 @@ mamori_pskc_read(const char *path, const struct mamori_file_rules *rules,
 		return r;
 	}
 	r = mamori_pskc_parse(text, len, psk, ret, err, errlen);
-	/* a file in the clear holds the seeds themselves */
+	/* a file in the clear holds the seeds themselves. libpskc and libxml2 free their own
+	 * copies without wiping them; that is theirs to fix, ours are wiped. */
 	mamori_freezero((void **)&text, len);
 	return r;
 }
