@@ -107,7 +107,9 @@ read_code(char *code, size_t cap)
 	code[n] = '\0';
 	if (n > 0 && code[n - 1] == '\n')
 		code[--n] = '\0';
-	return n > MAMORI_VERIFY_INPUT_MAX || strlen(code) != n ? "too-long" : NULL;
+	if (n > MAMORI_VERIFY_INPUT_MAX)
+		return "too-long";
+	return strlen(code) != n ? "not-text" : NULL;
 }
 
 static void
