@@ -182,9 +182,13 @@ $(B)/tests/progs/%: $(B)/obj/tests/progs/%.o $(LIBMAMORI)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $< $(LIBMAMORI) $(LIBS)
 
+# bench_pam counts the modules' fsyncs with its own fsync and fdatasync, which the modules it
+# dlopens must see in place of libc's.
+BENCH_LD_bench_pam := -Wl,--export-dynamic-symbol=fsync -Wl,--export-dynamic-symbol=fdatasync
+
 $(B)/bench/%: $(B)/obj/tests/bench/%.o $(LIBMAMORI)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $< $(LIBMAMORI) $(LIBS)
+	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) $(BENCH_LD_$*) -o $@ $< $(LIBMAMORI) $(LIBS) $(LIBS_PAM)
 
 -include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(VERIFY_OBJ:.o=.d) \
          $(PAM_SRC:%.c=$(TB)/obj/%.d) $(VERIFY_SRC:%.c=$(TB)/obj/%.d) $(THELP_OBJ:.o=.d) $(PAM_OBJ:.o=.d) \
@@ -248,7 +252,7 @@ fuzz: test-deps $(FUZZ_BIN)
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
 
 # ---- benchmarks ------------------------------------------------------------------------------
-bench: deps $(PROGRAMS) $(BENCH_BIN)
+bench: test-deps $(PROGRAMS) $(BENCH_BIN)
 	@sh tests/bench/run.sh $(B)
 
 # ---- install ---------------------------------------------------------------------------------
