@@ -182,9 +182,10 @@ $(B)/tests/progs/%: $(B)/obj/tests/progs/%.o $(LIBMAMORI)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $< $(LIBMAMORI) $(LIBS)
 
-# bench_pam counts the modules' fsyncs with its own fsync and fdatasync, which the modules it
-# dlopens must see in place of libc's.
-BENCH_LD_bench_pam := -Wl,--export-dynamic-symbol=fsync -Wl,--export-dynamic-symbol=fdatasync
+# bench_pam counts the modules' fsyncs with its own fsync and fdatasync and takes their syslog
+# lines with its own __syslog_chk: the modules it dlopens must see these in place of libc's.
+BENCH_LD_bench_pam := -Wl,--export-dynamic-symbol=fsync -Wl,--export-dynamic-symbol=fdatasync \
+                      -Wl,--export-dynamic-symbol=__syslog_chk
 
 $(B)/bench/%: $(B)/obj/tests/bench/%.o $(LIBMAMORI)
 	@mkdir -p $(@D)
