@@ -31,6 +31,7 @@
 
 #include <security/pam_appl.h>
 
+#include "bench.h"
 #include "mamori/buf.h"
 #include "mamori/otp.h"
 #include "mamori/userstore.h"
@@ -127,23 +128,6 @@ start_drainer(const char *dir)
 	if ((log_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
 		die("socket");
 	return pid;
-}
-
-static double
-now_us(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 static void

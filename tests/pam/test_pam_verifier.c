@@ -197,16 +197,7 @@ login_as_nobody(struct vbench *v, const char *verifier, const char *user, const 
 static int
 captured(const char *text)
 {
-	char line[4200];
-	FILE *f = fopen(capture_path, "r");
-	int n = 0;
-
-	if (f == NULL)
-		return 0;
-	while (fgets(line, sizeof(line), f) != NULL)
-		n += strstr(line, text) != NULL;
-	fclose(f);
-	return n;
+	return pam_bench_count_lines(capture_path, text);
 }
 
 static void
