@@ -5,7 +5,8 @@
  * the three are interleaved so that disk weather hits them alike, and all state lives in
  * WORK_DIR, which must be ext4. fsync(2) and fdatasync(2) are counted per login (this
  * program's definitions take the place of libc's for the modules): "durable" means the state
- * file and the directory holding it were synced. syslog(3) lines of all three (libpam's
+ * file and the directory holding it were synced; "fsync us" is the median time a login spent
+ * in them. syslog(3) lines of all three (libpam's
  * pam_syslog calls the fortified __syslog_chk) go as datagrams to a socket that a child
  * drains, as a running syslog daemon would take them: without one, glibc writes them to
  * /dev/console, whose speed is the machine's, not the module's. Medians and p99 in
@@ -46,10 +47,12 @@ struct module {
 	const char *service;
 	uint64_t first;  /* counter of the first code this module expects */
 	double us[N];
+	double sync_us[N]; /* of which spent in fsync and fdatasync */
 	unsigned long file_syncs, dir_syncs;
 };
 
 static struct module *counting; /* whose login the fsyncs below belong to */
+static int counting_i;
 
 static void
 count_sync(int fd)
@@ -67,18 +70,29 @@ count_sync(int fd)
 int fsync(int fd);
 int fdatasync(int fd);
 
+static int
+timed_sync(long nr, int fd)
+{
+	double t = now_us();
+	int r = (int)syscall(nr, fd);
+
+	if (counting != NULL)
+		counting->sync_us[counting_i] += now_us() - t;
+	return r;
+}
+
 int
 fsync(int fd)
 {
 	count_sync(fd);
-	return (int)syscall(SYS_fsync, fd);
+	return timed_sync(SYS_fsync, fd);
 }
 
 int
 fdatasync(int fd)
 {
 	count_sync(fd);
-	return (int)syscall(SYS_fdatasync, fd);
+	return timed_sync(SYS_fdatasync, fd);
 }
 
 static void die(const char *what) __attribute__((noreturn));
@@ -247,6 +261,8 @@ try_login(const char *dir, struct module *m, int i)
 	if (pam_start_confdir(m->service, USER, &conv, dir, &pamh) != PAM_SUCCESS)
 		die("pam_start_confdir");
 	counting = m;
+	counting_i = i;
+	m->sync_us[i] = 0;
 	t = now_us();
 	r = pam_authenticate(pamh, PAM_SILENT);
 	m->us[i] = now_us() - t;
@@ -275,9 +291,10 @@ print_row(struct module *m)
 									    : "no";
 
 	qsort(m->us, N, sizeof(m->us[0]), cmp_double);
-	printf("  %-26s %10.1f %10.1f   %-9s (%.1f file + %.1f dir fsyncs/login)\n", m->name,
-	       m->us[N / 2], m->us[N * 99 / 100], durable, (double)m->file_syncs / N,
-	       (double)m->dir_syncs / N);
+	qsort(m->sync_us, N, sizeof(m->sync_us[0]), cmp_double);
+	printf("  %-26s %10.1f %10.1f %10.1f   %-9s (%.1f file + %.1f dir fsyncs/login)\n",
+	       m->name, m->us[N / 2], m->us[N * 99 / 100], m->sync_us[N / 2], durable,
+	       (double)m->file_syncs / N, (double)m->dir_syncs / N);
 }
 
 int
@@ -318,7 +335,8 @@ main(int argc, char **argv)
 	for (int i = 0; i < N; i++)
 		for (size_t m = 0; m < sizeof(mods) / sizeof(mods[0]); m++)
 			login(dir, &mods[m], i);
-	printf("  %-26s %10s %10s   %s\n", "module", "median us", "p99 us", "durable");
+	printf("  %-26s %10s %10s %10s   %s\n", "module", "median us", "p99 us", "fsync us",
+	       "durable");
 	for (size_t m = 0; m < sizeof(mods) / sizeof(mods[0]); m++)
 		print_row(&mods[m]);
 	/* After the timing (it reuses a slot): each has its replay protection on, so the last
