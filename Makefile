@@ -41,7 +41,8 @@ WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wconversion \
 HARDEN_C  := -fstack-protector-strong -fstack-clash-protection -fcf-protection -fPIC
 HARDEN_LD := -Wl,-z,relro -Wl,-z,now -Wl,--as-needed
 DEFS      := -D_GNU_SOURCE -DMAMORI_VERSION='"$(VERSION)"' \
-             -DMAMORI_SYSCONFDIR='"$(SYSCONFDIR)"'
+             -DMAMORI_SYSCONFDIR='"$(SYSCONFDIR)"' \
+             -DMAMORI_VERIFIER_PATH='"$(LIBEXECDIR)/mamori-verify"'
 
 ifeq ($(SANITIZE),1)
 B        := build-san
@@ -109,7 +110,18 @@ PAM_SRC   := $(sort $(wildcard pam/*.c))
 PAM_OBJ   := $(PAM_SRC:%.c=$(B)/obj/%.o)
 PAM_MOD   := $(B)/pam_mamori.so
 
-PROGRAMS  := $(MAMORICTL) $(PAM_MOD)
+# mamori-verify, the setuid-root helper for callers that are not root (tools/verifier/)
+VERIFY_SRC := $(sort $(wildcard tools/verifier/*.c))
+VERIFY_OBJ := $(VERIFY_SRC:%.c=$(B)/obj/%.o)
+VERIFY     := $(B)/mamori-verify
+
+# Test builds of the module and the verifier (MAMORI_TEST_HOOKS): the module takes
+# verifier=PATH and hands its conf= on, the verifier takes -c CONF. Never installed.
+TB         := $(B)/testbuild
+TB_PAM_MOD := $(TB)/pam_mamori.so
+TB_VERIFY  := $(TB)/mamori-verify
+
+PROGRAMS  := $(MAMORICTL) $(PAM_MOD) $(VERIFY)
 
 .PHONY: all check check-unit check-cli check-vm check-valgrind fuzz bench install deb \
         deps test-deps clean distclean
@@ -143,6 +155,20 @@ $(PAM_MOD): $(PAM_OBJ) $(LIBMAMORI) pam/module.map
 	$(CC) $(ALL_LDFLAGS) -shared -Wl,-z,defs -Wl,--version-script=pam/module.map -o $@ \
 		$(PAM_OBJ) $(LIBMAMORI) $(LIBS) $(LIBS_PAM)
 
+$(VERIFY): $(VERIFY_OBJ) $(LIBMAMORI)
+	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $(VERIFY_OBJ) $(LIBMAMORI) $(LIBS)
+
+$(TB)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DMAMORI_TEST_HOOKS -c -o $@ $<
+
+$(TB_PAM_MOD): $(PAM_SRC:%.c=$(TB)/obj/%.o) $(LIBMAMORI) pam/module.map
+	$(CC) $(ALL_LDFLAGS) -shared -Wl,-z,defs -Wl,--version-script=pam/module.map -o $@ \
+		$(PAM_SRC:%.c=$(TB)/obj/%.o) $(LIBMAMORI) $(LIBS) $(LIBS_PAM)
+
+$(TB_VERIFY): $(VERIFY_SRC:%.c=$(TB)/obj/%.o) $(LIBMAMORI)
+	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $(VERIFY_SRC:%.c=$(TB)/obj/%.o) $(LIBMAMORI) $(LIBS)
+
 # A unit test may need link-time fakes: WRAP_<test name> holds its -Wl,--wrap= flags;
 # LIBS_<test name> the libraries only it needs.
 LIBS_test_pskc_read := $(LIBS_PSKC)
@@ -152,7 +178,8 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(THELP_OBJ) $(LIBMAMORI)
 	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) $(WRAP_$*) -o $@ $< $(THELP_OBJ) $(LIBMAMORI) \
 		$(LIBS_CMOCKA) $(LIBS) $(LIBS_$*)
 
-$(B)/tests/pam/%: $(B)/obj/tests/pam/%.o $(PTEST_HELP) $(THELP_OBJ) $(LIBMAMORI) $(PAM_MOD)
+$(B)/tests/pam/%: $(B)/obj/tests/pam/%.o $(PTEST_HELP) $(THELP_OBJ) $(LIBMAMORI) $(PAM_MOD) \
+                  $(TB_PAM_MOD) $(TB_VERIFY)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $< $(PTEST_HELP) $(THELP_OBJ) $(LIBMAMORI) \
 		$(LIBS_CMOCKA) $(LIBS) $(LIBS_PAM)
@@ -163,11 +190,17 @@ $(B)/tests/progs/%: $(B)/obj/tests/progs/%.o $(LIBMAMORI)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $< $(LIBMAMORI) $(LIBS)
 
+# bench_pam counts the modules' fsyncs with its own fsync and fdatasync and takes their syslog
+# lines with its own __syslog_chk: the modules it dlopens must see these in place of libc's.
+BENCH_LD_bench_pam := -Wl,--export-dynamic-symbol=fsync -Wl,--export-dynamic-symbol=fdatasync \
+                      -Wl,--export-dynamic-symbol=__syslog_chk
+
 $(B)/bench/%: $(B)/obj/tests/bench/%.o $(LIBMAMORI)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $< $(LIBMAMORI) $(LIBS)
+	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) $(BENCH_LD_$*) -o $@ $< $(LIBMAMORI) $(LIBS) $(LIBS_PAM)
 
--include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(THELP_OBJ:.o=.d) $(PAM_OBJ:.o=.d) \
+-include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(VERIFY_OBJ:.o=.d) \
+         $(PAM_SRC:%.c=$(TB)/obj/%.d) $(VERIFY_SRC:%.c=$(TB)/obj/%.d) $(THELP_OBJ:.o=.d) $(PAM_OBJ:.o=.d) \
          $(UNIT_SRC:tests/unit/%.c=$(B)/obj/tests/unit/%.d) \
          $(PTEST_SRC:%.c=$(B)/obj/%.d) $(B)/obj/tests/pam/harness.d \
          $(PTEST_SRC:%.c=$(B)/obj/%.d) $(B)/obj/tests/pam/harness.d \
@@ -208,7 +241,7 @@ check-vm: test-deps
 	@sh tests/run-suite.sh $(B) vm
 
 .PHONY: all-tests
-all-tests: $(PROGRAMS) $(UNIT_BIN) $(PTEST_BIN) $(TPROG_BIN)
+all-tests: $(PROGRAMS) $(UNIT_BIN) $(PTEST_BIN) $(TPROG_BIN) $(TB_PAM_MOD) $(TB_VERIFY)
 
 # ---- fuzzing (clang libFuzzer; library sources compiled into each target) -------------------
 FUZZ_CC     ?= clang
@@ -229,17 +262,20 @@ fuzz: test-deps $(FUZZ_BIN)
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
 
 # ---- benchmarks ------------------------------------------------------------------------------
-bench: deps $(PROGRAMS) $(BENCH_BIN)
+bench: test-deps $(PROGRAMS) $(BENCH_BIN)
 	@sh tests/bench/run.sh $(B)
 
 # ---- install ---------------------------------------------------------------------------------
-# Only what exists is installed; PAMDIR and LIBEXECDIR wait for pam_mamori.so and the helpers.
+# mamori-verify is setuid root (mode 4755): a module running as the user (a screen locker)
+# needs it to check a code; it checks only the caller's own account (tools/verifier/).
 # tests/cli/test_install.sh checks the resulting file list and modes.
 install: $(PROGRAMS)
 	install -d -m 0755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/mamori \
-		$(DESTDIR)$(SYSCONFDIR)/logrotate.d $(DESTDIR)$(DOCDIR) $(DESTDIR)$(PAMDIR)
+		$(DESTDIR)$(SYSCONFDIR)/logrotate.d $(DESTDIR)$(DOCDIR) $(DESTDIR)$(PAMDIR) \
+		$(DESTDIR)$(LIBEXECDIR)
 	install -m 0755 $(MAMORICTL) $(DESTDIR)$(SBINDIR)/mamorictl
 	install -m 0644 $(PAM_MOD) $(DESTDIR)$(PAMDIR)/pam_mamori.so
+	install -m 4755 $(VERIFY) $(DESTDIR)$(LIBEXECDIR)/mamori-verify
 	install -m 0644 conf/mamori.conf $(DESTDIR)$(SYSCONFDIR)/mamori/mamori.conf
 	install -m 0644 conf/logrotate.mamori $(DESTDIR)$(SYSCONFDIR)/logrotate.d/mamori
 	install -m 0644 doc/events.md $(DESTDIR)$(DOCDIR)/events.md

@@ -1,6 +1,7 @@
 /* mamori_report: number the event, append it to the durable log, copy it to syslog — or,
  * while /var is not writable, spool it — and report every failure of its own. */
 #include <errno.h>
+#include <grp.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -57,6 +58,15 @@ set_paths(struct mamori_reporter *r, const struct mamori_reporter_opts *o)
 	if (asprintf(&r->seq_path, "%s/seq", state) < 0)
 		r->seq_path = NULL;
 	return r->event_log && r->spool_dir && r->seq_path ? 0 : -ENOMEM;
+}
+
+gid_t
+mamori_adm_group(void)
+{
+	struct group gr, *grp = NULL;
+	char buf[4096];
+
+	return getgrnam_r("adm", &gr, buf, sizeof(buf), &grp) == 0 && grp ? grp->gr_gid : 0;
 }
 
 int

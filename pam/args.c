@@ -15,6 +15,10 @@ mamori_pam_args_parse(int argc, const char **argv, struct mamori_pam_args *ret,
 			a.debug = true;
 		} else if (strncmp(argv[i], "conf=", 5) == 0 && argv[i][5] == '/') {
 			a.conf = argv[i] + 5;
+#ifdef MAMORI_TEST_HOOKS
+		} else if (strncmp(argv[i], "verifier=", 9) == 0 && argv[i][9] == '/') {
+			a.verifier = argv[i] + 9;
+#endif
 		} else {
 			*ret_bad = argv[i];
 			return -EINVAL;

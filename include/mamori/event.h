@@ -80,6 +80,9 @@ struct mamori_reporter_opts {
 	gid_t log_group;        /* group of a newly created durable log (adm) */
 };
 
+/* The group a newly created durable log gets: adm, or root's when the system has none. */
+gid_t mamori_adm_group(void);
+
 /* One reporter is used by one thread at a time; any number of processes may report at once
  * (the sequence file's lock orders them). */
 struct mamori_reporter;

@@ -24,6 +24,7 @@ expected() {
 	echo "/etc/logrotate.d/mamori 644"
 	echo "/usr/share/doc/mamori/events.md 644"
 	echo "/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)/security/pam_mamori.so 644"
+	echo "/usr/libexec/mamori/mamori-verify 4755"
 }
 
 installed() {

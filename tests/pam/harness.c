@@ -203,8 +203,14 @@ pam_bench_state(struct pam_bench *b, const char *user, struct mamori_userstate *
 int
 pam_bench_events(struct pam_bench *b, const char *text)
 {
+	return pam_bench_count_lines(b->events, text);
+}
+
+int
+pam_bench_count_lines(const char *path, const char *text)
+{
 	char line[4200];
-	FILE *f = fopen(b->events, "r");
+	FILE *f = fopen(path, "r");
 	int n = 0;
 
 	if (f == NULL)

@@ -46,4 +46,7 @@ int pam_bench_state(struct pam_bench *b, const char *user, struct mamori_usersta
 /* Count lines of the durable event log that contain text. */
 int pam_bench_events(struct pam_bench *b, const char *text);
 
+/* Count lines of the file at path that contain text (0 when it cannot be read). */
+int pam_bench_count_lines(const char *path, const char *text);
+
 #endif

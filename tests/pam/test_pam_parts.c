@@ -58,6 +58,20 @@ arguments_are_strict(void **state)
 	assert_true(a.debug); /* untouched on failure */
 }
 
+/* Where the setuid verifier lives is fixed at build time: a PAM stack line cannot point the
+ * production module at another program (only test builds, MAMORI_TEST_HOOKS, take one). */
+static void
+verifier_path_is_not_an_argument(void **state)
+{
+	struct mamori_pam_args a = {.debug = false};
+	const char *bad = NULL;
+	const char *arg[] = {"verifier=/tmp/evil"};
+
+	(void)state;
+	assert_int_equal(mamori_pam_args_parse(1, arg, &a, &bad), -EINVAL);
+	assert_string_equal(bad, "verifier=/tmp/evil");
+}
+
 int
 main(void)
 {
@@ -65,6 +79,7 @@ main(void)
 		cmocka_unit_test(physical_console_only),
 		cmocka_unit_test(nobody_is_emergency_without_the_group),
 		cmocka_unit_test(arguments_are_strict),
+		cmocka_unit_test(verifier_path_is_not_an_argument),
 	};
 	return cmocka_run_group_tests_name("pam_parts", tests, NULL, NULL);
 }
