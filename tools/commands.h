@@ -20,5 +20,8 @@ int mamorictl_wants_help(int argc, char **argv);
 /* mamorictl config …: check and show mamori.conf (cmd_config.c) */
 int cmd_config(int argc, char **argv);
 
+/* mamorictl check: inspect the terminal's hardening (cmd_check.c) */
+int cmd_check(int argc, char **argv);
+
 
 #endif

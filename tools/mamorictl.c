@@ -7,6 +7,7 @@
 
 static const struct mamorictl_command top_commands[] = {
 	{"config", "check mamori.conf and show the configuration in effect", cmd_config},
+	{"check", "inspect this terminal: configuration, PAM, sshd, clock, state", cmd_check},
 	{NULL, NULL, NULL},
 };
 
