@@ -198,6 +198,27 @@ parse_rest(const struct place *at, char **next, struct mamori_pam_entry *e)
 	return add_entry(at->L, e);
 }
 
+/* The line for messages: blanks squeezed to one space, none at the end. */
+static char *
+display_text(const char *line)
+{
+	char *d = malloc(strlen(line) + 1), *o = d;
+
+	if (d == NULL)
+		return NULL;
+	for (const char *p = line; *p != '\0'; p++) {
+		bool blank = *p == ' ' || *p == '\t';
+		if (!blank)
+			*o++ = *p;
+		else if (o > d && o[-1] != ' ')
+			*o++ = ' ';
+	}
+	while (o > d && o[-1] == ' ')
+		o--;
+	*o = '\0';
+	return d;
+}
+
 static int
 parse_line(void *ctx, char *line, unsigned lineno)
 {
@@ -206,7 +227,7 @@ parse_line(void *ctx, char *line, unsigned lineno)
 	char *next = line, *tok;
 	int r;
 
-	if ((e.text = strdup(line)) == NULL)
+	if ((e.text = display_text(line)) == NULL)
 		return -ENOMEM;
 	tok = pamconf_token(&next);
 	if (tok != NULL && strcasecmp(tok, "@include") == 0) {
