@@ -1,6 +1,6 @@
 /* mamorictl check: sshd's effective settings, as "sshd -T" prints them. Debian's sshd sends
  * the password to every PAM prompt unless keyboard-interactive carries the conversation, and
- * a public key alone skips PAM's auth step (issue: the shipped drop-in sets all this). */
+ * a public key alone skips PAM's auth step; the shipped drop-in sets all this. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "mamori/buf.h"
 #include "mamori/i18n.h"
 #include "mamori/safefile.h"
 
@@ -54,16 +55,23 @@ run_sshd_t(const char *sshd, char *config, char **out, int *status)
 	return r;
 }
 
-/* The last non-empty line of text, for an error message. */
+/* sshd's error output as one line: its lines joined with "; " (cut to fit out). */
 static const char *
-last_line(char *text)
+one_line(const char *text, char *out, size_t cap)
 {
-	char *end = text + strlen(text), *start;
+	struct mamori_buf b;
+	size_t n;
 
-	while (end > text && (end[-1] == '\n' || end[-1] == ' '))
-		*--end = '\0';
-	start = strrchr(text, '\n');
-	return start ? start + 1 : text;
+	mamori_buf_init(&b, out, cap);
+	for (const char *p = text; *p != '\0'; p += n + (p[n] == '\n')) {
+		n = strcspn(p, "\n");
+		if (n == 0)
+			continue;
+		if (b.len > 0)
+			(void)mamori_buf_adds(&b, "; ");
+		(void)mamori_buf_add(&b, p, n);
+	}
+	return out;
 }
 
 static void
@@ -191,7 +199,7 @@ void
 check_sshd(struct check_ctx *c)
 {
 	struct sshd_settings s = {0};
-	char config[PATH_MAX];
+	char config[PATH_MAX], err[512];
 	int status = 0, r;
 
 	if (c->opts->sshd_config != NULL)
@@ -209,10 +217,16 @@ check_sshd(struct check_ctx *c)
 			  N_("sshd: \"%s -T\" cannot be run (%s)."), c->opts->sshd, strerror(-r));
 		return;
 	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+	if ((!WIFEXITED(status) || WEXITSTATUS(status) != 0) &&
+	    strstr(s.text, "Missing privilege separation directory") != NULL)
+		/* the directory exists while ssh.service runs (RuntimeDirectory) */
+		check_add(c, "sshd", CHECK_WARN, "not-running", config, 0,
+			  N_("sshd: its settings cannot be read while it is not running (%s); start "
+			     "ssh.service and check again."), one_line(s.text, err, sizeof(err)));
+	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		check_add(c, "sshd", CHECK_FAIL, "config-error", config, 0,
 			  N_("sshd: \"%s -T -f %s\" refuses the configuration: %s"), c->opts->sshd,
-			  config, last_line(s.text));
+			  config, one_line(s.text, err, sizeof(err)));
 	else {
 		parse_settings(&s);
 		check_settings(c, &s, config);
