@@ -189,7 +189,8 @@ explore(struct search *S, struct state *s)
 	}
 	if (r != 0)
 		return r;
-	return seen_lookup(S, key, true) < 0 ? -E2BIG : 0;
+	r = seen_lookup(S, key, true);
+	return r < 0 ? r : 0;
 }
 
 /* Is a module entry inside (from, to)? */
