@@ -96,6 +96,10 @@ check_state(struct check_ctx *c)
 		if (errno == ENOENT)
 			check_add(c, "state", CHECK_WARN, "missing", dir, 0,
 				  N_("state store: %s does not exist: nobody is enrolled yet."), dir);
+		else if (errno == EACCES)
+			check_add(c, "state", CHECK_WARN, "no-access", dir, 0,
+				  N_("state store: %s can be examined by root only: run mamorictl "
+				     "check as root."), dir);
 		else
 			check_add(c, "state", CHECK_FAIL, "not-directory", dir, 0,
 				  N_("state store: %s cannot be opened as a directory (%s); it must "

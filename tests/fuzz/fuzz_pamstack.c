@@ -95,7 +95,7 @@ check_verdict(const struct mamori_pamstack *st, const struct mamori_pamstack_ver
 		fprintf(stderr, "witness does not replay to a bypass\n");
 		abort();
 	}
-	for (int round = 0; v->kind == MAMORI_PAMSTACK_ENFORCED && round < 64; round++) {
+	for (int round = 0; v->kind == MAMORI_PAMSTACK_ENFORCED && round < 16; round++) {
 		for (size_t i = 0; i < st->n; i++) {
 			const struct mamori_pam_entry *e = &st->entries[i];
 			int r = rand_r(&seed) % 2 ? 0 : rand_r(&seed) % 31;
