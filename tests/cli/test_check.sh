@@ -278,9 +278,9 @@ fi
 
 # ---- usage ---------------------------------------------------------------------------------------
 run check --bogus
-[ "$RC" = 2 ] && ok "an unknown option: exit 2" || nok "unknown option: exit $RC"
+case $RC in 2) ok "an unknown option: exit 2";; *) nok "unknown option: exit $RC";; esac
 run check --root
-[ "$RC" = 2 ] && ok "--root without a directory: exit 2" || nok "--root alone: exit $RC"
+case $RC in 2) ok "--root without a directory: exit 2";; *) nok "--root alone: exit $RC";; esac
 run check --help
 case $RC:$OUT in 0:"usage: mamorictl check "*) ok "check --help";; *) nok "check --help: $OUT";; esac
 run --help
