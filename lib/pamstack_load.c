@@ -198,7 +198,8 @@ parse_rest(const struct place *at, char **next, struct mamori_pam_entry *e)
 	return add_entry(at->L, e);
 }
 
-/* The line for messages: blanks squeezed to one space, none at the end. */
+/* The line for messages: blanks squeezed to one space, none at the end, other control
+ * characters shown as "?" so that a file cannot drive the terminal that prints them. */
 static char *
 display_text(const char *line)
 {
@@ -208,7 +209,9 @@ display_text(const char *line)
 		return NULL;
 	for (const char *p = line; *p != '\0'; p++) {
 		bool blank = *p == ' ' || *p == '\t';
-		if (!blank)
+		if (!blank && ((unsigned char)*p < 0x20 || *p == 0x7f))
+			*o++ = '?';
+		else if (!blank)
 			*o++ = *p;
 		else if (o > d && o[-1] != ' ')
 			*o++ = ' ';

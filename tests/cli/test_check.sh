@@ -190,6 +190,18 @@ assert c["status"] == "fail" and c["code"] == "jump-over", c
 assert c["path"] == os.environ["T"] + "/jump/etc/pam.d/common-auth" and c["line"] == 17, c
 '; then ok "a bypass in --json: id, code, path and line"; else nok "jump --json: $OUT"; fi
 
+# a line with bytes that are not UTF-8 and a control character still gives valid JSON, and the
+# control character never reaches the terminal
+make_root bytes faillock
+printf 'auth requird pam_unix.so \377\033[2J\n@include common-auth\n' >"$T/bytes/etc/pam.d/sudo"
+run check --json --root "$T/bytes" --sshd "$NOSSHD"
+if [ "$RC" = 1 ] && printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+c = [c for c in d["checks"] if c["id"] == "pam.sudo"][0]
+assert c["code"] == "invalid-line" and "\ufffd?[2J" in c["message"], c
+'; then ok "bytes that are not UTF-8 in --json: U+FFFD, control characters as ?"; else nok "bytes --json: $OUT"; fi
+
 # ---- state store -------------------------------------------------------------------------------
 make_root state faillock
 S=$T/state/var/lib/mamori/users
