@@ -131,6 +131,29 @@ report_problem(struct check_ctx *c, const char *id, const char *svc,
 	}
 }
 
+/* pam_mamori.so conf=PATH reads another file than the one the rollout check read. */
+static void
+check_module_conf(struct check_ctx *c, const char *svc, const struct mamori_pamstack *st)
+{
+	char id[80];
+
+	snprintf(id, sizeof(id), "pam.%s.conf", svc);
+	for (size_t i = 0; i < st->n; i++) {
+		const struct mamori_pam_entry *e = &st->entries[i];
+		const char *arg = strstr(e->text, " conf=");
+		size_t n;
+
+		if (e->must_fail || strcmp(mamori_pam_module_name(e), MODULE) != 0 || arg == NULL)
+			continue;
+		arg += 6;
+		n = strcspn(arg, " ");
+		check_add(c, id, CHECK_WARN, "other-config", e->file, e->line,
+			  N_("PAM %s: %s:%u: pam_mamori.so reads %.*s, not the configuration "
+			     "checked above; check that file with \"mamorictl config check %.*s\"."),
+			  svc, e->file, e->line, (int)n, arg, (int)n, arg);
+	}
+}
+
 static void
 check_stack(struct check_ctx *c, const char *svc, const struct mamori_pamstack *st)
 {
@@ -158,6 +181,7 @@ check_stack(struct check_ctx *c, const char *svc, const struct mamori_pamstack *
 		check_add(c, id, CHECK_OK, "enforced", file, 0,
 			  N_("PAM %s: every successful authentication passes pam_mamori.so (%s)."),
 			  svc, file);
+	check_module_conf(c, svc, st);
 	if (mamori_pamstack_has_module(st, "pam_faillock.so"))
 		check_add(c, fl_id, CHECK_OK, "faillock", file, 0,
 			  N_("PAM %s: pam_faillock.so limits password guessing."), svc);

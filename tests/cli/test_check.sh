@@ -180,6 +180,12 @@ pam invalid "a line libpam does not understand: FAIL" \
 pam substack-sufficient "sufficient inside a substack: FAIL" \
 	'FAIL  PAM sshd: %D%sshd-auth:1: "auth sufficient pam_unix.so" can end authentication with success before pam_mamori.so asks for the code: logins pass without a one-time code.'
 
+make_root conf faillock
+sed -i 's|pam_mamori.so$|pam_mamori.so conf=/etc/mamori/pilot.conf|' "$T/conf/etc/pam.d/common-auth"
+run check --root "$T/conf" --sshd "$NOSSHD"
+expect_line "pam_mamori.so conf=FILE: a WARN naming the file it reads" 0 \
+	"WARN  PAM login: $T/conf/etc/pam.d/common-auth:8: pam_mamori.so reads /etc/mamori/pilot.conf, not the configuration checked above; check that file with \"mamorictl config check /etc/mamori/pilot.conf\"."
+
 run check --json --root "$T/jump" --sshd "$NOSSHD"
 if [ "$RC" = 1 ] && printf '%s' "$OUT" | T="$T" python3 -c '
 import json, os, sys
