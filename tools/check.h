@@ -60,6 +60,8 @@ void check_config(struct check_ctx *c);
 void check_rollout(struct check_ctx *c);
 void check_pam(struct check_ctx *c);
 void check_sshd(struct check_ctx *c);
+/* A Match block in the sshd configuration at config (check_sshd_match.c). */
+void check_sshd_match(struct check_ctx *c, const char *config);
 void check_clock(struct check_ctx *c);
 void check_state(struct check_ctx *c);
 

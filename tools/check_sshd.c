@@ -230,6 +230,7 @@ check_sshd(struct check_ctx *c)
 	else {
 		parse_settings(&s);
 		check_settings(c, &s, config);
+		check_sshd_match(c, config);
 	}
 	free(s.text);
 }

@@ -285,6 +285,14 @@ FAIL  sshd: AuthenticationMethods is \"any\": a public key alone logs in and ski
 		expect_line "a method list without keyboard-interactive: FAIL naming it" 1 \
 			"FAIL  sshd: AuthenticationMethods: the list \"publickey\" does not include keyboard-interactive, so logins through it skip the one-time code. Add keyboard-interactive to every list ($C)."
 
+		mkdir -p "$X/etc/ssh/sshd_config.d"
+		printf 'Match Address 10.0.0.0/8\n  PasswordAuthentication yes\n' \
+			>"$X/etc/ssh/sshd_config.d/office.conf"
+		sshd_conf "UsePAM yes\nKbdInteractiveAuthentication yes\nPasswordAuthentication no\nAuthenticationMethods keyboard-interactive\nInclude $X/etc/ssh/sshd_config.d/*.conf\n"
+		run_sshd
+		expect_line "a Match block in an included file: WARN naming it, exit 0" 0 \
+			"WARN  sshd: $X/etc/ssh/sshd_config.d/office.conf:1 starts a Match block, which sshd -T does not show: check by hand that it keeps PasswordAuthentication off, KbdInteractiveAuthentication on and keyboard-interactive in every AuthenticationMethods list."
+
 		sshd_conf 'UsePAM yes\nFrobnicate yes\n'
 		run_sshd
 		case $RC:$OUT in
