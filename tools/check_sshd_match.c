@@ -13,8 +13,7 @@
 
 #define MAX_INCLUDE_DEPTH 8 /* as sshd's READCONF_MAX_DEPTH */
 
-static bool find_match(const char *path, unsigned depth,
-		       char *where, size_t cap);
+static bool find_match(const char *path, unsigned depth, char *where, size_t cap);
 
 /* Include's arguments: globs, relative ones below /etc/ssh (sshd_config(5)). Like sshd -T,
  * which read them, this ignores --root. */
@@ -42,8 +41,7 @@ follow_include(char *args, unsigned depth, char *where, size_t cap)
 }
 
 static bool
-find_match(const char *path, unsigned depth, char *where,
-	   size_t cap)
+find_match(const char *path, unsigned depth, char *where, size_t cap)
 {
 	FILE *f = depth <= MAX_INCLUDE_DEPTH ? fopen(path, "re") : NULL;
 	char line[4096];
