@@ -26,5 +26,8 @@ int cmd_otp(int argc, char **argv);
 /* mamorictl otp import-pskc: hardware tokens from a PSKC file (cmd_otp_import.c) */
 int cmd_otp_import_pskc(int argc, char **argv);
 
+/* mamorictl check: inspect the terminal's hardening (cmd_check.c) */
+int cmd_check(int argc, char **argv);
+
 
 #endif

@@ -1,0 +1,315 @@
+#!/bin/sh
+# mamorictl check against temporary roots (--root) holding good and bad pam.d trees (from
+# tests/data/pam), mamori.conf files, state stores and sshd configurations read by the real
+# sshd -T: the exact status lines, the exit codes and the --json document.
+# Env: MAMORICTL (the binary). Prints "ok - …" / "not ok - …"; exits 1 when any failed.
+set -u
+M=${MAMORICTL:-build/mamorictl}
+DATA=tests/data/pam
+if [ "$(id -u)" != 0 ]; then
+	echo "skip: needs root (mamori's files must be owned by root)"
+	exit 77
+fi
+T=$(mktemp -d "${TMPDIR:-/tmp}/mamori-check.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT
+FAILED=0
+NOSSHD=$T/no-sshd
+
+ok() { echo "ok - $1"; }
+nok() { echo "not ok - $1"; FAILED=1; }
+
+# run ARGS...: sets RC and OUT (stdout; stderr goes to $T/err)
+run() {
+	"$M" "$@" >"$T/out" 2>"$T/err"; RC=$?
+	OUT=$(cat "$T/out")
+}
+
+# The clock line depends on this machine: the kernel says TIME_ERROR (5) when unsynchronised.
+if [ "$(python3 -c 'import ctypes; b = ctypes.create_string_buffer(512); print(ctypes.CDLL(None).adjtimex(b))')" = 5 ]; then
+	CLOCK="WARN  clock: the system clock is not synchronised: one-time codes (TOTP) depend on the time. Enable time synchronisation (systemd-timesyncd or chrony)."
+else
+	CLOCK="OK    clock: the system clock is synchronised."
+fi
+
+# make_root NAME [VARIANT...]: $T/NAME with Debian's pam.d (the variants' files over it), a
+# valid mamori.conf and a state store holding one user's file and its lock file.
+make_root() {
+	r=$T/$1; shift
+	mkdir -p "$r/etc/pam.d" "$r/etc/mamori" "$r/var/lib/mamori/users"
+	cp "$DATA"/debian/* "$r/etc/pam.d/"
+	for v in "$@"; do cp "$DATA/$v"/* "$r/etc/pam.d/"; done
+	printf 'auth {\n  unenrolled = deny\n}\n' >"$r/etc/mamori/mamori.conf"
+	chmod 0644 "$r/etc/mamori/mamori.conf"
+	chmod 0700 "$r/var/lib/mamori/users"
+	: >"$r/var/lib/mamori/users/tanaka"
+	: >"$r/var/lib/mamori/users/.tanaka.lock"
+	chmod 0600 "$r/var/lib/mamori/users/tanaka" "$r/var/lib/mamori/users/.tanaka.lock"
+}
+
+# expect_lines NAME RC WANT: exit status and the exact whole stdout
+expect_lines() {
+	if [ "$RC" != "$2" ]; then
+		nok "$1 (exit $RC, expected $2)"; printf '%s\n' "$OUT" | sed 's/^/# /'
+	elif [ "$OUT" != "$3" ]; then
+		nok "$1 (stdout differs)"
+		printf '%s\n' "$3" >"$T/want"; printf '%s\n' "$OUT" | diff "$T/want" - | sed 's/^/# /'
+	else
+		ok "$1"
+	fi
+}
+
+# expect_line NAME RC LINE: exit status, and LINE is one of stdout's lines
+expect_line() {
+	if [ "$RC" != "$2" ]; then
+		nok "$1 (exit $RC, expected $2)"; printf '%s\n' "$OUT" | sed 's/^/# /'
+	elif ! printf '%s\n' "$OUT" | grep -qxF -- "$3"; then
+		nok "$1 (line missing: $3)"; printf '%s\n' "$OUT" | sed 's/^/# /'
+	else
+		ok "$1"
+	fi
+}
+
+# ---- a terminal set up right ---------------------------------------------------------------
+make_root good faillock
+G=$T/good
+run check --root "$G" --sshd "$NOSSHD"
+SUMMARY_OK="Summary: 17 OK, 0 WARN, 0 FAIL."
+[ "${CLOCK%% *}" = WARN ] && SUMMARY_OK="Summary: 16 OK, 1 WARN, 0 FAIL."
+expect_lines "a good terminal: every line, exit 0" 0 "OK    configuration: $G/etc/mamori/mamori.conf is valid.
+OK    rollout: users without an enrolled token are refused (auth.unenrolled = deny).
+OK    PAM login: every successful authentication passes pam_mamori.so ($G/etc/pam.d/login).
+OK    PAM login: pam_faillock.so limits password guessing.
+OK    PAM sshd: every successful authentication passes pam_mamori.so ($G/etc/pam.d/sshd).
+OK    PAM sshd: pam_faillock.so limits password guessing.
+OK    PAM su: every successful authentication passes pam_mamori.so ($G/etc/pam.d/su).
+OK    PAM su: pam_faillock.so limits password guessing.
+OK    PAM sudo: every successful authentication passes pam_mamori.so ($G/etc/pam.d/sudo).
+OK    PAM sudo: pam_faillock.so limits password guessing.
+OK    PAM gdm-password: every successful authentication passes pam_mamori.so ($G/etc/pam.d/gdm-password).
+OK    PAM gdm-password: pam_faillock.so limits password guessing.
+OK    PAM polkit-1: every successful authentication passes pam_mamori.so ($G/etc/pam.d/polkit-1).
+OK    PAM polkit-1: pam_faillock.so limits password guessing.
+OK    sshd: not installed ($NOSSHD, $G/etc/ssh/sshd_config); nothing to check.
+$CLOCK
+OK    state store: $G/var/lib/mamori/users is root-owned with mode 0700 and its 2 files are root-owned with mode 0600.
+$SUMMARY_OK"
+
+run check --json --root "$G" --sshd "$NOSSHD"
+if [ "$RC" = 0 ] && printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["second_factor_enforced"] is True, d
+assert d["result"] in ("ok", "warn"), d["result"]
+assert d["counts"]["fail"] == 0
+ids = [c["id"] for c in d["checks"]]
+assert ids[:4] == ["config", "rollout", "pam.login", "pam.login.faillock"], ids
+for c in d["checks"]:
+    assert set(c) <= {"id", "status", "code", "path", "line", "message"}, c
+    assert c["status"] in ("ok", "warn", "fail"), c
+st = [c for c in d["checks"] if c["id"] == "state"][0]
+assert st["status"] == "ok" and st["code"] == "private", st
+'; then ok "a good terminal: --json parses, enforced, exit 0"; else nok "good --json: $OUT"; fi
+
+# ---- rollout: unenrolled users pass with the password alone --------------------------------
+make_root rollout faillock
+R=$T/rollout
+printf 'auth {\n  unenrolled = allow\n}\n' >"$R/etc/mamori/mamori.conf"
+run check --root "$R" --sshd "$NOSSHD"
+expect_line "unenrolled = allow: a loud WARN, exit 0" 0 \
+	"WARN  rollout: auth.unenrolled = allow: this terminal does NOT yet enforce the second factor for users without an enrolled token; they log in with their password alone. Enrol every user (mamorictl otp enroll USER), then set \"unenrolled = deny\" in the auth section of $R/etc/mamori/mamori.conf."
+expect_line "unenrolled = allow: the last line says so again" 0 \
+	"THE SECOND FACTOR IS NOT ENFORCED on this terminal: see the lines marked WARN and FAIL above."
+run check --json --root "$R" --sshd "$NOSSHD"
+if [ "$RC" = 0 ] && printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["second_factor_enforced"] is False, d
+r = [c for c in d["checks"] if c["id"] == "rollout"][0]
+assert r["status"] == "warn" and r["code"] == "unenrolled-allow", r
+assert "does NOT yet enforce" in r["message"], r
+'; then ok "unenrolled = allow in --json: rollout warn, not enforced"; else nok "rollout --json: $OUT"; fi
+
+# ---- configuration ---------------------------------------------------------------------------
+make_root badconf faillock
+B=$T/badconf
+printf 'auth {\n  lockout = abc\n}\n' >"$B/etc/mamori/mamori.conf"
+run check --root "$B" --sshd "$NOSSHD"
+expect_line "an invalid mamori.conf: FAIL with file:line, exit 1" 1 \
+	"FAIL  configuration: $B/etc/mamori/mamori.conf:2: auth.lockout: expected seconds 0..86400, got \"abc\". Every component refuses to work with it: logins that need a one-time code are refused. Fix it and run \"mamorictl config check\"."
+expect_line "an invalid mamori.conf: the rollout state is unknown" 1 \
+	"WARN  rollout: unknown while the configuration is invalid."
+rm "$B/etc/mamori/mamori.conf"
+run check --root "$B" --sshd "$NOSSHD"
+expect_line "no mamori.conf: the built-in defaults, exit 0" 0 \
+	"OK    configuration: $B/etc/mamori/mamori.conf does not exist; the built-in defaults are in effect."
+
+# ---- PAM stacks --------------------------------------------------------------------------------
+# pam VARIANT NAME LINE: a root with the variant's files; LINE must be in the output, exit 1
+pam() {
+	make_root "$1" "$1"
+	P=$T/$1
+	run check --root "$P" --sshd "$NOSSHD"
+	expect_line "$2" 1 "$(printf '%s' "$3" | sed "s|%D%|$P/etc/pam.d/|g")"
+}
+make_root debian
+run check --root "$T/debian" --sshd "$NOSSHD"
+expect_line "Debian's stacks without pam_faillock: a WARN naming the service, exit 0" 0 \
+	"WARN  PAM sshd: pam_faillock.so is not in the auth stack: nothing limits password guessing (see pam_faillock(8))."
+pam sufficient "sufficient pam_unix before pam_mamori: FAIL naming the line" \
+	'FAIL  PAM login: %D%common-auth:1: "auth sufficient pam_unix.so nullok" can end authentication with success before pam_mamori.so asks for the code: logins pass without a one-time code.'
+pam faillock-sufficient "pam_faillock's sufficient authsucc before pam_mamori: FAIL" \
+	'FAIL  PAM sudo: %D%common-auth:7: "auth sufficient pam_faillock.so authsucc" can end authentication with success before pam_mamori.so asks for the code: logins pass without a one-time code.'
+pam jump "[success=3] jumping over pam_mamori: FAIL naming the line" \
+	'FAIL  PAM sshd: %D%common-auth:17: "auth [success=3 default=ignore] pam_unix.so nullok" can jump over pam_mamori.so: logins pass without a one-time code.'
+pam optional "optional pam_mamori: FAIL naming its line" \
+	'FAIL  PAM su: %D%common-auth:25: "auth optional pam_mamori.so": a wrong one-time code does not fail the login; pam_mamori.so needs the control "required".'
+pam absent "no pam_mamori at all: FAIL" \
+	'FAIL  PAM polkit-1: pam_mamori.so is not in the auth stack of %D%polkit-1: logins need no one-time code.'
+pam permit "sufficient pam_permit in sshd: FAIL" \
+	'FAIL  PAM sshd: %D%sshd:1: "auth sufficient pam_permit.so" can end authentication with success before pam_mamori.so asks for the code: logins pass without a one-time code.'
+pam reset "reset after pam_mamori: FAIL" \
+	'FAIL  PAM login: %D%common-auth:26: "auth [success=ok default=reset] pam_env.so" forgets a failure of pam_mamori.so: logins pass without a one-time code.'
+pam lightdm "Debian's lightdm (nopasswdlogin): FAIL" \
+	'FAIL  PAM lightdm: %D%lightdm:3: "auth sufficient pam_succeed_if.so user ingroup nopasswdlogin" can end authentication with success before pam_mamori.so asks for the code: logins pass without a one-time code.'
+pam cycle "an include cycle: FAIL" \
+	'FAIL  PAM gdm-password: %D%common-auth:28: "@include common-auth" includes a file that includes it again; libpam fails this service.'
+pam missing-include "a missing include: FAIL" \
+	'FAIL  PAM sshd: %D%sshd:4: "@include common-auth-ldap": the included file cannot be read (No such file or directory); libpam fails this service.'
+pam invalid "a line libpam does not understand: FAIL" \
+	'FAIL  PAM sudo: %D%sudo:9: "auth requird pam_unix.so" is not valid PAM syntax; libpam makes it a module that always fails.'
+pam substack-sufficient "sufficient inside a substack: FAIL" \
+	'FAIL  PAM sshd: %D%sshd-auth:1: "auth sufficient pam_unix.so" can end authentication with success before pam_mamori.so asks for the code: logins pass without a one-time code.'
+
+make_root conf faillock
+sed -i 's|pam_mamori.so$|pam_mamori.so conf=/etc/mamori/pilot.conf|' "$T/conf/etc/pam.d/common-auth"
+run check --root "$T/conf" --sshd "$NOSSHD"
+expect_line "pam_mamori.so conf=FILE: a WARN naming the file it reads" 0 \
+	"WARN  PAM login: $T/conf/etc/pam.d/common-auth:8: pam_mamori.so reads /etc/mamori/pilot.conf, not the configuration checked above; check that file with \"mamorictl config check /etc/mamori/pilot.conf\"."
+
+run check --json --root "$T/jump" --sshd "$NOSSHD"
+if [ "$RC" = 1 ] && printf '%s' "$OUT" | T="$T" python3 -c '
+import json, os, sys
+d = json.load(sys.stdin)
+assert d["result"] == "fail" and d["second_factor_enforced"] is False, d
+c = [c for c in d["checks"] if c["id"] == "pam.sshd"][0]
+assert c["status"] == "fail" and c["code"] == "jump-over", c
+assert c["path"] == os.environ["T"] + "/jump/etc/pam.d/common-auth" and c["line"] == 17, c
+'; then ok "a bypass in --json: id, code, path and line"; else nok "jump --json: $OUT"; fi
+
+# a line with bytes that are not UTF-8 and a control character still gives valid JSON, and the
+# control character never reaches the terminal
+make_root bytes faillock
+printf 'auth requird pam_unix.so \377\033[2J\n@include common-auth\n' >"$T/bytes/etc/pam.d/sudo"
+run check --json --root "$T/bytes" --sshd "$NOSSHD"
+if [ "$RC" = 1 ] && printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+c = [c for c in d["checks"] if c["id"] == "pam.sudo"][0]
+assert c["code"] == "invalid-line" and "\ufffd?[2J" in c["message"], c
+'; then ok "bytes that are not UTF-8 in --json: U+FFFD, control characters as ?"; else nok "bytes --json: $OUT"; fi
+
+# ---- state store -------------------------------------------------------------------------------
+make_root state faillock
+S=$T/state/var/lib/mamori/users
+chmod 0644 "$S/tanaka"
+: >"$S/suzuki"; chmod 0600 "$S/suzuki"; chown 1000 "$S/suzuki"
+ln -s /etc/shadow "$S/yamada"
+run check --root "$T/state" --sshd "$NOSSHD"
+expect_line "a state file readable by others: FAIL naming it" 1 \
+	"FAIL  state store: $S/tanaka has mode 0644, expected 0600: others may read the secret; logins of that user are refused."
+expect_line "a state file not owned by root: FAIL naming it" 1 \
+	"FAIL  state store: $S/suzuki is owned by uid 1000, expected root; logins of that user are refused."
+expect_line "a symlink in the state store: FAIL naming it" 1 \
+	"FAIL  state store: $S/yamada is not a regular file; logins of that user are refused. Remove it."
+rm -rf "$S"; mkdir -m 0755 "$S"
+run check --root "$T/state" --sshd "$NOSSHD"
+expect_line "a state directory open to others: FAIL" 1 \
+	"FAIL  state store: $S is owned by uid 0 with mode 0755, expected root and 0700."
+rm -rf "$S"
+run check --root "$T/state" --sshd "$NOSSHD"
+expect_line "no state directory yet: WARN, exit 0" 0 \
+	"WARN  state store: $S does not exist: nobody is enrolled yet."
+
+# ---- sshd: its effective settings, from the real sshd -T ------------------------------------
+SSHD=/usr/sbin/sshd
+if [ ! -x "$SSHD" ] || ! command -v ssh-keygen >/dev/null; then
+	echo "skip - sshd tests need openssh-server (tests/deps.txt)"
+else
+	# sshd -T wants its privilege separation directory, which exists while ssh.service runs;
+	# give it a private one rather than touch this machine's /run.
+	if [ -d /run/sshd ]; then
+		WRAP=""
+	elif unshare -m true 2>/dev/null; then
+		WRAP="unshare -m sh -c 'mount -t tmpfs tmpfs /run && mkdir /run/sshd && exec \"\$@\"' sh"
+	else
+		WRAP=none
+	fi
+	if [ "$WRAP" = none ]; then
+		echo "skip - sshd -T needs /run/sshd or unshare(1)"
+	else
+		make_root ssh faillock
+		X=$T/ssh
+		mkdir -p "$X/etc/ssh"
+		ssh-keygen -q -t ed25519 -N '' -f "$X/etc/ssh/ssh_host_ed25519_key"
+		sshd_conf() { # the HostKey, then the given lines
+			{ echo "HostKey $X/etc/ssh/ssh_host_ed25519_key"; printf '%b' "$1"; } \
+				>"$X/etc/ssh/sshd_config"
+		}
+		run_sshd() { eval "$WRAP" '"$M"' check --root '"$X"' --sshd "$SSHD" >"$T/out" 2>"$T/err"; RC=$?; OUT=$(cat "$T/out"); }
+
+		sshd_conf 'UsePAM yes\nKbdInteractiveAuthentication yes\nPasswordAuthentication no\nAuthenticationMethods publickey,keyboard-interactive keyboard-interactive\n'
+		run_sshd
+		if [ "$RC" = 0 ] && [ "$(printf '%s\n' "$OUT" | grep '^[A-Z]* *sshd')" = "OK    sshd: UsePAM yes.
+OK    sshd: KbdInteractiveAuthentication yes.
+OK    sshd: PasswordAuthentication no.
+OK    sshd: AuthenticationMethods \"publickey,keyboard-interactive keyboard-interactive\": every login needs keyboard-interactive." ]; then
+			ok "sshd set up like the shipped drop-in: four OK lines, exit 0"
+		else
+			nok "good sshd: $OUT"
+		fi
+
+		sshd_conf 'UsePAM no\nKbdInteractiveAuthentication no\nPasswordAuthentication yes\n'
+		run_sshd
+		C=$X/etc/ssh/sshd_config
+		if [ "$RC" = 1 ] && [ "$(printf '%s\n' "$OUT" | grep '^[A-Z]* *sshd')" = "FAIL  sshd: UsePAM is no: sshd does not ask PAM, so no one-time code is asked. Set \"UsePAM yes\" ($C).
+FAIL  sshd: KbdInteractiveAuthentication is no: sshd cannot show the one-time code prompt. Set \"KbdInteractiveAuthentication yes\" ($C).
+FAIL  sshd: PasswordAuthentication is yes: the client's password is sent to the one-time code prompt too, where it burns a code and counts toward the lockout. Set \"PasswordAuthentication no\" ($C).
+FAIL  sshd: AuthenticationMethods is \"any\": a public key alone logs in and skips PAM's auth step, so no one-time code is asked. Set e.g. \"AuthenticationMethods publickey,keyboard-interactive keyboard-interactive\" ($C)." ]; then
+			ok "sshd's defaults: four FAIL lines naming the settings, exit 1"
+		else
+			nok "bad sshd: $OUT"
+		fi
+
+		sshd_conf 'KbdInteractiveAuthentication yes\nPasswordAuthentication no\nAuthenticationMethods keyboard-interactive publickey\n'
+		run_sshd
+		expect_line "a method list without keyboard-interactive: FAIL naming it" 1 \
+			"FAIL  sshd: AuthenticationMethods: the list \"publickey\" does not include keyboard-interactive, so logins through it skip the one-time code. Add keyboard-interactive to every list ($C)."
+
+		mkdir -p "$X/etc/ssh/sshd_config.d"
+		printf 'Match Address 10.0.0.0/8\n  PasswordAuthentication yes\n' \
+			>"$X/etc/ssh/sshd_config.d/office.conf"
+		sshd_conf "UsePAM yes\nKbdInteractiveAuthentication yes\nPasswordAuthentication no\nAuthenticationMethods keyboard-interactive\nInclude $X/etc/ssh/sshd_config.d/*.conf\n"
+		run_sshd
+		expect_line "a Match block in an included file: WARN naming it, exit 0" 0 \
+			"WARN  sshd: $X/etc/ssh/sshd_config.d/office.conf:1 starts a Match block, which sshd -T does not show: check by hand that it keeps PasswordAuthentication off, KbdInteractiveAuthentication on and keyboard-interactive in every AuthenticationMethods list."
+
+		sshd_conf 'UsePAM yes\nFrobnicate yes\n'
+		run_sshd
+		case $RC:$OUT in
+		1:*"FAIL  sshd: \"$SSHD -T -f $C\" refuses the configuration: "*Frobnicate*) ok "a configuration sshd refuses: FAIL with sshd's words";;
+		*) nok "sshd config error: $OUT";;
+		esac
+	fi
+fi
+
+# ---- usage ---------------------------------------------------------------------------------------
+run check --bogus
+case $RC in 2) ok "an unknown option: exit 2";; *) nok "unknown option: exit $RC";; esac
+run check --root
+case $RC in 2) ok "--root without a directory: exit 2";; *) nok "--root alone: exit $RC";; esac
+run check --help
+case $RC:$OUT in 0:"usage: mamorictl check "*) ok "check --help";; *) nok "check --help: $OUT";; esac
+run --help
+case $RC:$OUT in 0:*"  check "*) ok "mamorictl --help lists check";; *) nok "--help: $OUT";; esac
+
+exit $FAILED
