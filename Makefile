@@ -66,6 +66,8 @@ LIBS_CMOCKA  := -lcmocka
 LIBS_CRYPTO  := -lcrypto
 LIBS_CRYPT   := -lcrypt
 LIBS_PAM     := -lpam
+# only mamorictl draws QR codes and writes PNG enrolment sheets
+LIBS_QR      := -lqrencode -lpng
 # what libmamori needs; --as-needed drops the ones a program does not use
 LIBS         := $(LIBS_CONFUSE) $(LIBS_CRYPTO) $(LIBS_CRYPT)
 
@@ -130,7 +132,7 @@ $(LIBMAMORI): $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(MAMORICTL): $(TOOL_OBJ) $(LIBMAMORI)
-	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $(TOOL_OBJ) $(LIBMAMORI) $(LIBS)
+	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $(TOOL_OBJ) $(LIBMAMORI) $(LIBS) $(LIBS_QR)
 
 # Only pam_sm_* leave the module (pam/module.map); -z defs catches a missing symbol at link
 # time instead of at someone's login.

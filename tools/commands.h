@@ -20,5 +20,15 @@ int mamorictl_wants_help(int argc, char **argv);
 /* mamorictl config …: check and show mamori.conf (cmd_config.c) */
 int cmd_config(int argc, char **argv);
 
+/* mamorictl otp …: enrolment and administration of the second factor (cmd_otp*.c) */
+int cmd_otp(int argc, char **argv);
+int cmd_otp_enroll(int argc, char **argv);
+int cmd_otp_list(int argc, char **argv);
+int cmd_otp_show(int argc, char **argv);
+int cmd_otp_remove(int argc, char **argv);
+int cmd_otp_unlock(int argc, char **argv);
+int cmd_otp_recovery_codes(int argc, char **argv);
+int cmd_otp_resync(int argc, char **argv);
+
 
 #endif

@@ -7,6 +7,7 @@
 
 static const struct mamorictl_command top_commands[] = {
 	{"config", "check mamori.conf and show the configuration in effect", cmd_config},
+	{"otp", "enrol users for the second factor and administer their state", cmd_otp},
 	{NULL, NULL, NULL},
 };
 
