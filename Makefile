@@ -155,7 +155,7 @@ $(B)/obj/tests/pam/%.o: DEFS += -DMAMORI_TEST_BUILD='"$(B)"'
 
 $(B)/tests/progs/%: $(B)/obj/tests/progs/%.o $(LIBMAMORI)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $< $(LIBMAMORI) $(LIBS)
+	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $< $(LIBMAMORI) $(LIBS) $(LIBS_PAM)
 
 $(B)/bench/%: $(B)/obj/tests/bench/%.o $(LIBMAMORI)
 	@mkdir -p $(@D)

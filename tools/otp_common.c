@@ -123,7 +123,9 @@ otp_begin(struct otp_ctx *c, const char *command, const char *user, bool create_
 	c->user = user;
 	find_caller(c->by, sizeof(c->by));
 	if (mamori_config_load(&o, &c->cfg, err, sizeof(err)) < 0) {
-		fprintf(stderr, "mamorictl otp %s: %s\n", command, err);
+		/* a caller without root is told that first: it is the fix to make */
+		fprintf(stderr, "mamorictl otp %s: %s\n", command,
+			geteuid() != 0 ? _("must be run as root") : err);
 		return OTP_FAIL;
 	}
 	if ((r = open_reporter(c)) < 0)
