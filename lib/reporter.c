@@ -1,6 +1,7 @@
 /* mamori_report: number the event, append it to the durable log, copy it to syslog — or,
  * while /var is not writable, spool it — and report every failure of its own. */
 #include <errno.h>
+#include <grp.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -88,6 +89,15 @@ mamori_reporter_new(const struct mamori_reporter_opts *opts, struct mamori_repor
 fail:
 	mamori_reporter_free(&r);
 	return rc;
+}
+
+gid_t
+mamori_adm_gid(void)
+{
+	struct group gr, *grp = NULL;
+	char buf[4096];
+
+	return getgrnam_r("adm", &gr, buf, sizeof(buf), &grp) == 0 && grp ? grp->gr_gid : 0;
 }
 
 void

@@ -36,12 +36,10 @@ unlock_user(struct otp_ctx *c)
 	struct mamori_userstate st;
 	unsigned failures;
 	bool was_locked;
-	int r = otp_lock_load(c, &st);
+	int r;
 
-	if (r == -ENOENT)
-		return otp_refuse(c, "not-enrolled", 0, _("the user is not enrolled"));
-	if (r < 0)
-		return OTP_FAIL;
+	if ((r = otp_load_enrolled(c, &st)) != OTP_OK)
+		return r;
 	failures = st.failures;
 	was_locked = st.locked_until != 0;
 	st.failures = 0;

@@ -1,11 +1,10 @@
 /* mamorictl otp recovery-codes / resync: new recovery codes without re-keying, and an HOTP
  * token brought back in step with two consecutive codes. */
 #include <errno.h>
-#include <string.h>
 
 #include "commands.h"
 #include "mamori/i18n.h"
-#include "mamori/otp.h"
+#include "mamori/otp_resync.h"
 #include "mamori/recovery.h"
 #include "mamori/secmem.h"
 #include "otp.h"
@@ -15,16 +14,6 @@
 #define RESYNC_WINDOW 1000
 
 static int
-load_enrolled(struct otp_ctx *c, struct mamori_userstate *st)
-{
-	int r = otp_lock_load(c, st);
-
-	if (r == -ENOENT)
-		return otp_refuse(c, "not-enrolled", 0, _("the user is not enrolled"));
-	return r < 0 ? OTP_FAIL : OTP_OK;
-}
-
-static int
 renew_codes(struct otp_ctx *c)
 {
 	char codes[MAMORI_RECOVERY_MAX][MAMORI_RECOVERY_TEXT];
@@ -32,7 +21,7 @@ renew_codes(struct otp_ctx *c)
 	struct mamori_userstate st;
 	int r;
 
-	if ((r = load_enrolled(c, &st)) != OTP_OK)
+	if ((r = otp_load_enrolled(c, &st)) != OTP_OK)
 		return r;
 	if (mamori_recovery_generate(&st, n, codes) < 0)
 		r = otp_refuse(c, "state", -EIO, _("recovery codes cannot be made"));
@@ -60,38 +49,6 @@ cmd_otp_recovery_codes(int argc, char **argv)
 				renew_codes);
 }
 
-static bool
-code_is(const struct mamori_userstate *st, uint64_t counter, const char *code)
-{
-	char want[MAMORI_OTP_MAX_DIGITS + 1];
-	uint32_t v;
-	bool eq;
-
-	if (mamori_hotp(st->key, st->key_len, st->algorithm, counter, st->digits, &v) < 0 ||
-	    mamori_otp_format(v, st->digits, want, sizeof(want)) < 0)
-		return false;
-	eq = mamori_streq_ct(want, code);
-	mamori_wipe(want, sizeof(want));
-	return eq;
-}
-
-/* The counter c in [st->counter, st->counter + RESYNC_WINDOW] whose code is code1 and whose
- * successor's is code2. */
-static bool
-find_pair(const struct mamori_userstate *st, const char *code1, const char *code2,
-	  uint64_t *ret)
-{
-	for (uint64_t c = st->counter; c - st->counter <= RESYNC_WINDOW; c++) {
-		if (c + 1 >= UINT64_MAX - 1)
-			break;
-		if (code_is(st, c, code1) && code_is(st, c + 1, code2)) {
-			*ret = c;
-			return true;
-		}
-	}
-	return false;
-}
-
 static int
 resync_failed(struct otp_ctx *c, const char *reason, const char *text)
 {
@@ -101,38 +58,35 @@ resync_failed(struct otp_ctx *c, const char *reason, const char *text)
 	return OTP_FAIL;
 }
 
-static bool
-well_formed(const char *code, unsigned digits)
+static int
+resync_refused(struct otp_ctx *c, int r)
 {
-	return strlen(code) == digits && strspn(code, "0123456789") == digits;
+	if (r == -EOPNOTSUPP)
+		return resync_failed(c, "not-hotp", _("only HOTP tokens are resynchronised; TOTP "
+						      "follows the clock"));
+	if (r == -EINVAL)
+		return resync_failed(c, "malformed", _("CODE1 and CODE2 must be codes of the "
+						       "token's length"));
+	return resync_failed(c, "not-found", _("no two consecutive codes of the token match "
+					       "within 1000 presses; counter unchanged"));
 }
 
 static int
 resync(struct otp_ctx *c, const char *code1, const char *code2)
 {
 	struct mamori_userstate st;
-	uint64_t at = 0, old;
+	uint64_t skipped = 0;
 	int r;
 
-	if ((r = load_enrolled(c, &st)) != OTP_OK)
+	if ((r = otp_load_enrolled(c, &st)) != OTP_OK)
 		return r;
-	old = st.counter;
-	if (st.type != MAMORI_TOKEN_HOTP)
-		r = resync_failed(c, "not-hotp", _("only HOTP tokens are resynchronised; TOTP "
-						   "follows the clock"));
-	else if (!well_formed(code1, st.digits) || !well_formed(code2, st.digits))
-		r = resync_failed(c, "malformed", _("CODE1 and CODE2 must be codes of the "
-						    "token's length"));
-	else if (!find_pair(&st, code1, code2, &at))
-		r = resync_failed(c, "not-found", _("no two consecutive codes of the token "
-						    "match within 1000 presses; counter unchanged"));
-	else {
-		st.counter = at + 2; /* both codes are used up */
+	if ((r = mamori_hotp_resync(&st, code1, code2, RESYNC_WINDOW, &skipped)) < 0)
+		r = resync_refused(c, r);
+	else
 		r = otp_save(c, &st) < 0 ? OTP_FAIL : OTP_OK;
-	}
 	if (r == OTP_OK) {
 		OTP_REPORT(c, MAMORI_EV_ADMIN_OTP_RESYNCED, "HOTP token resynchronised",
-			   MAMORI_INT("skipped", at - old), MAMORI_INT("counter", st.counter));
+			   MAMORI_INT("skipped", skipped), MAMORI_INT("counter", st.counter));
 		printf(_("%s: token resynchronised; next counter %llu.\n"), c->user,
 		       (unsigned long long)st.counter);
 	}

@@ -155,12 +155,7 @@ cmd_otp_show(int argc, char **argv)
 	if ((user = otp_one_user(argc, argv, "show")) == NULL)
 		return OTP_USAGE;
 	if ((r = otp_begin(&c, "show", user, false)) == OTP_OK) {
-		int lr = otp_lock_load(&c, &st);
-		if (lr == -ENOENT)
-			r = otp_refuse(&c, "not-enrolled", 0, _("the user is not enrolled"));
-		else if (lr < 0)
-			r = OTP_FAIL;
-		else
+		if ((r = otp_load_enrolled(&c, &st)) == OTP_OK)
 			show_state(user, &st);
 		mamori_userstate_wipe(&st);
 	}

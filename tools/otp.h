@@ -36,6 +36,10 @@ void otp_end(struct otp_ctx *c);
  * code, which is printed and reported as a refusal. */
 int otp_lock_load(struct otp_ctx *c, struct mamori_userstate *st);
 
+/* otp_lock_load for commands that need an enrolment: OTP_OK, or OTP_FAIL after the refusal
+ * ("the user is not enrolled" included) was printed and reported. */
+int otp_load_enrolled(struct otp_ctx *c, struct mamori_userstate *st);
+
 /* Save st under the lock; a failure is printed and reported. */
 int otp_save(struct otp_ctx *c, const struct mamori_userstate *st);
 

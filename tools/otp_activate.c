@@ -60,12 +60,6 @@ try_code(struct otp_ctx *c, const struct mamori_userstate *made, const char *cod
 	return out;
 }
 
-static bool
-well_formed(const char *code, unsigned digits)
-{
-	return strlen(code) == digits && strspn(code, "0123456789") == digits;
-}
-
 static void
 report_failed(struct otp_ctx *c, int attempts, const char *reason)
 {
@@ -91,7 +85,7 @@ otp_activate(struct otp_ctx *c, const struct mamori_userstate *made)
 		if (!read_code(code, sizeof(code)))
 			break;
 		tries++;
-		if (!well_formed(code, made->digits)) {
+		if (!mamori_otp_well_formed(code, made->digits)) {
 			printf(_("not a %u-digit code\n"), made->digits);
 			continue;
 		}

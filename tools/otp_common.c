@@ -1,7 +1,6 @@
 /* Shared steps of the `mamorictl otp` commands: configuration, reporter, root, user name,
  * the user's state under its lock, and refusals (printed and reported). */
 #include <errno.h>
-#include <grp.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,15 +51,6 @@ find_caller(char *out, size_t cap)
 	(void)mamori_snprintf(out, cap, "uid=%u", (unsigned)getuid());
 }
 
-static gid_t
-adm_group(void)
-{
-	struct group gr, *grp = NULL;
-	char buf[4096];
-
-	return getgrnam_r("adm", &gr, buf, sizeof(buf), &grp) == 0 && grp ? grp->gr_gid : 0;
-}
-
 static int
 open_reporter(struct otp_ctx *c)
 {
@@ -71,7 +61,7 @@ open_reporter(struct otp_ctx *c)
 		.state_dir = rc->state_dir,
 		.spool_dir = rc->spool_dir,
 		.syslog_socket = rc->syslog_socket,
-		.log_group = adm_group(),
+		.log_group = mamori_adm_gid(),
 	};
 
 	return mamori_reporter_new(&o, &c->rep);
@@ -162,6 +152,16 @@ otp_lock_load(struct otp_ctx *c, struct mamori_userstate *st)
 	if (r < 0 && r != -ENOENT)
 		otp_refuse(c, "state", r, _("the user's state cannot be used"));
 	return r;
+}
+
+int
+otp_load_enrolled(struct otp_ctx *c, struct mamori_userstate *st)
+{
+	int r = otp_lock_load(c, st);
+
+	if (r == -ENOENT)
+		return otp_refuse(c, "not-enrolled", 0, _("the user is not enrolled"));
+	return r < 0 ? OTP_FAIL : OTP_OK;
 }
 
 int

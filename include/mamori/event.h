@@ -80,6 +80,10 @@ struct mamori_reporter_opts {
 	gid_t log_group;        /* group of a newly created durable log (adm) */
 };
 
+/* The id of the group "adm" (Debian's log readers), the usual log_group; 0 when there is
+ * none. */
+gid_t mamori_adm_gid(void);
+
 /* One reporter is used by one thread at a time; any number of processes may report at once
  * (the sequence file's lock orders them). */
 struct mamori_reporter;

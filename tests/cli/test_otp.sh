@@ -47,7 +47,7 @@ check "hotp: the counter-1 code logs in" [ "$RC" = 0 ]
 
 # ---- pending enrolments are exactly "not enrolled" ----
 login nobody-here 123456
-NOT_ENROLLED=$OUT; echo "# not enrolled: $OUT"
+NOT_ENROLLED=$OUT
 run enroll pending1
 check "no first code: enroll fails and says the enrolment stays pending" \
 	sh -c "[ $RC = 1 ] && grep -q 'stays pending' '$T/err'"
