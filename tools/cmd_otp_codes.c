@@ -97,15 +97,16 @@ resync(struct otp_ctx *c, const char *code1, const char *code2)
 int
 cmd_otp_resync(int argc, char **argv)
 {
+	bool help = mamorictl_wants_help(argc, argv);
 	struct otp_ctx c;
 	int r;
 
-	if (mamorictl_wants_help(argc, argv) || argc != 4) {
-		fprintf(argc != 4 ? stderr : stdout,
-			_("usage: mamorictl otp resync USER CODE1 CODE2\n\nBring USER's HOTP token "
+	if (help || argc != 4) {
+		fputs(_("usage: mamorictl otp resync USER CODE1 CODE2\n\nBring USER's HOTP token "
 			  "back in step: CODE1 and CODE2 are two consecutive codes\n(press the "
-			  "button twice). They are looked for up to 1000 presses ahead.\n"));
-		return argc != 4 ? OTP_USAGE : OTP_OK;
+			  "button twice). They are looked for up to 1000 presses ahead.\n"),
+		      help ? stdout : stderr);
+		return help ? OTP_OK : OTP_USAGE;
 	}
 	if ((r = otp_begin(&c, "resync", argv[1], false)) == OTP_OK)
 		r = resync(&c, argv[2], argv[3]);

@@ -103,14 +103,15 @@ list_users(struct otp_ctx *c)
 int
 cmd_otp_list(int argc, char **argv)
 {
+	bool help = mamorictl_wants_help(argc, argv);
 	struct otp_ctx c;
 	int r;
 
-	if (mamorictl_wants_help(argc, argv) || argc != 1) {
-		fprintf(argc != 1 ? stderr : stdout,
-			_("usage: mamorictl otp list\n\nList every enrolled user: kind, algorithm, "
-			  "digits, active or pending,\nlocked until, consecutive failures.\n"));
-		return argc != 1 ? OTP_USAGE : OTP_OK;
+	if (help || argc != 1) {
+		fputs(_("usage: mamorictl otp list\n\nList every enrolled user: kind, algorithm, "
+			  "digits, active or pending,\nlocked until, consecutive failures.\n"),
+		      help ? stdout : stderr);
+		return help ? OTP_OK : OTP_USAGE;
 	}
 	if ((r = otp_begin(&c, "list", NULL, false)) == OTP_OK)
 		r = list_users(&c);

@@ -171,6 +171,11 @@ missing=""
 for c in enroll list show remove unlock recovery-codes resync; do
 	printf '%s\n' "$OUT" | grep -q "^  $c " || missing="$missing $c"
 done
+for c in enroll list show remove unlock recovery-codes resync; do
+	run $c --help
+	case $OUT in "usage: mamorictl otp $c"*) [ "$RC" = 0 ] || missing="$missing $c-help" ;;
+	*) missing="$missing $c-help" ;; esac
+done
 check "otp --help lists every subcommand (missing:$missing)" [ "$RC:$missing" = "0:" ]
 
 exit $FAILED
