@@ -70,6 +70,8 @@ LIBS_PAM     := -lpam
 # PSKC token files (RFC 6030): mamorictl only, never the PAM module
 LIBS_PSKC    := -lpskc -lxml2
 PSKC_CFLAGS  := $(or $(shell pkg-config --cflags libpskc libxml-2.0 2>/dev/null),-I/usr/include/libxml2)
+# only mamorictl draws QR codes and writes PNG enrolment sheets
+LIBS_QR      := -lqrencode -lpng
 # what libmamori needs; --as-needed drops the ones a program does not use
 LIBS         := $(LIBS_CONFUSE) $(LIBS_CRYPTO) $(LIBS_CRYPT)
 
@@ -147,7 +149,7 @@ $(LIBMAMORI): $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(MAMORICTL): $(TOOL_OBJ) $(LIBMAMORI)
-	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $(TOOL_OBJ) $(LIBMAMORI) $(LIBS) $(LIBS_PSKC)
+	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $(TOOL_OBJ) $(LIBMAMORI) $(LIBS) $(LIBS_PSKC) $(LIBS_QR)
 
 # Only pam_sm_* leave the module (pam/module.map); -z defs catches a missing symbol at link
 # time instead of at someone's login.
@@ -188,7 +190,7 @@ $(B)/obj/tests/pam/%.o: DEFS += -DMAMORI_TEST_BUILD='"$(B)"'
 
 $(B)/tests/progs/%: $(B)/obj/tests/progs/%.o $(LIBMAMORI)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $< $(LIBMAMORI) $(LIBS)
+	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $< $(LIBMAMORI) $(LIBS) $(LIBS_PAM)
 
 # bench_pam counts the modules' fsyncs with its own fsync and fdatasync and takes their syslog
 # lines with its own __syslog_chk: the modules it dlopens must see these in place of libc's.

@@ -22,17 +22,16 @@ mamori_verdict_name(enum mamori_verdict v)
 	return (unsigned)v < sizeof(names) / sizeof(names[0]) ? names[v] : "unknown";
 }
 
-static bool
-well_formed(const char *input, unsigned digits)
+bool
+mamori_otp_well_formed(const char *input, unsigned digits)
 {
 	size_t n = strlen(input);
 
 	return n == digits && strspn(input, "0123456789") == n;
 }
 
-/* Compare input with the code for counter c; every candidate costs the same time. */
-static bool
-code_matches(const struct mamori_userstate *st, uint64_t c, const char *input)
+bool
+mamori_otp_code_matches(const struct mamori_userstate *st, uint64_t c, const char *input)
 {
 	char code[MAMORI_OTP_MAX_DIGITS + 1];
 	uint32_t v;
@@ -55,7 +54,7 @@ search(const struct mamori_userstate *st, uint64_t lo, uint64_t hi, const char *
 	bool found = false;
 
 	for (uint64_t c = lo;; c++) {
-		if (code_matches(st, c, input) && !found) {
+		if (mamori_otp_code_matches(st, c, input) && !found) {
 			found = true;
 			*ret_match = c;
 		}
@@ -142,7 +141,7 @@ mamori_otp_verify(struct mamori_userstate *st, const char *input, time_t now,
 		res.factor = MAMORI_FACTOR_RECOVERY;
 		if ((r = judge_recovery(st, input, &res)) < 0)
 			return r;
-	} else if (!well_formed(input, st->digits)) {
+	} else if (!mamori_otp_well_formed(input, st->digits)) {
 		res.verdict = MAMORI_VERDICT_MALFORMED;
 	} else if (st->type == MAMORI_TOKEN_TOTP) {
 		res.verdict = judge_totp(st, input, now, pol, &res.skew);

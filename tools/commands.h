@@ -21,13 +21,21 @@ int mamorictl_wants_help(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 
 /* mamorictl otp …: second-factor enrolments (cmd_otp.c) */
-int cmd_otp(int argc, char **argv);
 
 /* mamorictl otp import-pskc: hardware tokens from a PSKC file (cmd_otp_import.c) */
 int cmd_otp_import_pskc(int argc, char **argv);
 
 /* mamorictl check: inspect the terminal's hardening (cmd_check.c) */
 int cmd_check(int argc, char **argv);
+/* mamorictl otp …: enrolment and administration of the second factor (cmd_otp*.c) */
+int cmd_otp(int argc, char **argv);
+int cmd_otp_enroll(int argc, char **argv);
+int cmd_otp_list(int argc, char **argv);
+int cmd_otp_show(int argc, char **argv);
+int cmd_otp_remove(int argc, char **argv);
+int cmd_otp_unlock(int argc, char **argv);
+int cmd_otp_recovery_codes(int argc, char **argv);
+int cmd_otp_resync(int argc, char **argv);
 
 
 #endif

@@ -7,7 +7,7 @@
 
 static const struct mamorictl_command top_commands[] = {
 	{"config", "check mamori.conf and show the configuration in effect", cmd_config},
-	{"otp", "second-factor enrolments", cmd_otp},
+	{"otp", "enrol users for the second factor and administer their state", cmd_otp},
 	{"check", "inspect this terminal: configuration, PAM, sshd, clock, state", cmd_check},
 	{NULL, NULL, NULL},
 };

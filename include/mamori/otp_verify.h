@@ -4,6 +4,7 @@
 #ifndef MAMORI_OTP_VERIFY_H
 #define MAMORI_OTP_VERIFY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -44,6 +45,13 @@ struct mamori_verify_result {
  * error of a failed recovery-code hash; st is untouched on error. */
 int mamori_otp_verify(struct mamori_userstate *st, const char *input, time_t now,
 		      const struct mamori_verify_policy *pol, struct mamori_verify_result *ret);
+
+/* True when input is exactly `digits` decimal digits. */
+bool mamori_otp_well_formed(const char *input, unsigned digits);
+
+/* True when input is st's code for counter; the time taken does not depend on input. */
+bool mamori_otp_code_matches(const struct mamori_userstate *st, uint64_t counter,
+			     const char *input);
 
 const char *mamori_verdict_name(enum mamori_verdict v);
 const char *mamori_factor_name(enum mamori_factor f);

@@ -200,6 +200,48 @@ unenrolled_allowed_when_configured(void **state)
 	assert_int_equal(pam_bench_events(b, "MAMORI-AUTH-206"), 1);
 }
 
+/* An enrolment whose first code was never verified (mamorictl otp enroll without it) opens
+ * nothing: not with its right code, not with a recovery code, not with an empty answer. The
+ * person sees what an unenrolled user sees, and the pending state is left as it was. */
+static void
+pending_enrolment_is_not_enrolled(void **state)
+{
+	struct pam_bench *b = *state;
+	struct mamori_userstore *store = NULL;
+	struct mamori_userlock *lock = NULL;
+	struct mamori_userstate st, after;
+	char codes[1][MAMORI_RECOVERY_TEXT], code[9];
+
+	pam_bench_enrol(b, "tanaka", &st);
+	st.active = false;
+	assert_int_equal(mamori_recovery_generate(&st, 1, codes), 0);
+	assert_int_equal(mamori_userstore_open(b->users, 0, &store), 0);
+	assert_int_equal(mamori_userstore_lock(store, "tanaka", &lock), 0);
+	assert_int_equal(mamori_userstore_save(lock, &st), 0);
+	mamori_userstore_unlock(&lock);
+	mamori_userstore_close(&store);
+
+	pam_bench_code(time(NULL), code);
+	assert_int_equal(pam_bench_login(b, "tanaka", args_for(b), ANSWERS("pass-word", code)),
+			 PAM_AUTH_ERR);
+	assert_string_equal(b->transcript,
+			    "prompt:Password: \n"
+			    "error:No one-time code is set up for this account.\n"
+			    "error:IT desk, ext. 1234\n");
+	assert_int_equal(pam_bench_login(b, "tanaka", args_for(b),
+					 ANSWERS("pass-word", codes[0])),
+			 PAM_AUTH_ERR);
+	assert_int_equal(pam_bench_login(b, "tanaka", args_for(b), ANSWERS("pass-word", "")),
+			 PAM_AUTH_ERR);
+	assert_int_equal(pam_bench_events(b, "MAMORI-AUTH-205"), 3);
+	assert_int_equal(pam_bench_events(b, "MAMORI-AUTH-201"), 0);
+	assert_int_equal(pam_bench_state(b, "tanaka", &after), 0);
+	assert_false(after.active);
+	assert_int_equal(after.counter, 0);
+	assert_int_equal(after.failures, 0);
+	assert_int_equal(mamori_recovery_left(&after), 1);
+}
+
 /* Damage the stored state one way, then log in with a right code: refused and reported. */
 static void
 damaged_state(struct pam_bench *b, const char *reason, void (*damage)(const char *path))
@@ -360,6 +402,7 @@ main(void)
 		T(recovery_code_works_once),
 		T(unenrolled_denied_by_default),
 		T(unenrolled_allowed_when_configured),
+		T(pending_enrolment_is_not_enrolled),
 		T(corrupt_state_refused),
 		T(wrong_mode_refused),
 		T(symlink_refused),

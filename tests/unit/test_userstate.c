@@ -50,6 +50,25 @@ parses_and_formats_back(void **state)
 	mamori_userstate_wipe(&st);
 }
 
+/* A pending enrolment (made, first code not verified yet) is stored as active=0 and must
+ * come back pending: the module treats it as not enrolled, and only active=1 enforces. */
+static void
+pending_round_trips(void **state)
+{
+	struct mamori_userstate st;
+	char text[sizeof(good)], out[MAMORI_USERSTATE_MAX_SIZE];
+	size_t len;
+
+	(void)state;
+	memcpy(text, good, sizeof(good));
+	memcpy(strstr(text, "active=1"), "active=0", 8);
+	assert_int_equal(mamori_userstate_parse(text, &st), 0);
+	assert_false(st.active);
+	assert_int_equal(mamori_userstate_format(&st, out, sizeof(out), &len), 0);
+	assert_string_equal(out, text);
+	mamori_userstate_wipe(&st);
+}
+
 /* Replace the first line starting with `key=` by `line` (or drop it when line is ""). */
 static void
 edit(char *dst, size_t cap, const char *key, const char *line)
@@ -127,6 +146,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses_and_formats_back),
+		cmocka_unit_test(pending_round_trips),
 		cmocka_unit_test(damage_is_corrupt),
 		cmocka_unit_test(torn_write_is_corrupt),
 		cmocka_unit_test(format_refuses_small_buffer),
