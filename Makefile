@@ -239,10 +239,14 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -D_GNU_SOURCE -DMAMORI_VERSION='"fuzz"' \
 # Every target also gets tests/fuzz/wrap.c: allocation failures it may switch on (wrap.h).
 FUZZ_WRAP   := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=reallocarray,--wrap=strdup
 
-build-fuzz/%: tests/fuzz/%.c tests/fuzz/wrap.c tests/fuzz/wrap.h $(LIB_SRC) $(wildcard lib/*.h) \
+# The pure media logic (no libudev) joins every target too.
+FUZZ_MEDIA_SRC := agent/classify.c agent/decide.c
+
+build-fuzz/%: tests/fuzz/%.c tests/fuzz/wrap.c tests/fuzz/wrap.h $(LIB_SRC) $(FUZZ_MEDIA_SRC) $(wildcard lib/*.h) \
               $(wildcard include/mamori/*.h)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -Itests/fuzz $(FUZZ_WRAP) -o $@ $< tests/fuzz/wrap.c $(LIB_SRC) $(LIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Itests/fuzz $(FUZZ_WRAP) -o $@ $< tests/fuzz/wrap.c $(LIB_SRC) \
+		$(FUZZ_MEDIA_SRC) $(LIBS)
 
 fuzz: test-deps $(FUZZ_BIN)
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
