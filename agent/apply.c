@@ -3,7 +3,10 @@
  * still drops a flag set on a partition alone (reference/removable-media.md (c)4-5). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <sys/ioctl.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <linux/fs.h>
@@ -45,6 +48,31 @@ mamori_media_set_readonly(const char *devnode)
 		r = -errno;
 	else
 		r = ro ? 0 : -EIO; /* the kernel did not keep it: never report success */
+	close(fd);
+	return r;
+}
+
+int
+mamori_media_drop_acl(const char *devnode)
+{
+	if (removexattr(devnode, "system.posix_acl_access") < 0 && errno != ENODATA)
+		return -errno;
+	return 0;
+}
+
+int
+mamori_media_request_change(const char *syspath)
+{
+	char path[PATH_MAX];
+	int fd, w, r = 0;
+
+	w = snprintf(path, sizeof(path), "%s/uevent", syspath);
+	if (w < 0 || (size_t)w >= sizeof(path))
+		return -ENAMETOOLONG;
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return -errno;
+	if (write(fd, "change", 6) != 6)
+		r = errno > 0 ? -errno : -EIO;
 	close(fd);
 	return r;
 }

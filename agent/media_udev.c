@@ -225,12 +225,26 @@ read_block(struct udev_device *d, struct mamori_media_dev *dev)
 }
 
 static void
+read_usb_interface(struct udev_device *d, struct mamori_media_dev *dev)
+{
+	struct udev_device *parent =
+		udev_device_get_parent_with_subsystem_devtype(d, "usb", "usb_device");
+	const char *path = parent != NULL ? udev_device_get_syspath(parent) : NULL;
+
+	dev->mtp = interface_is_mtp(d);
+	if (path == NULL || strlen(path) >= sizeof(dev->parent_syspath))
+		return;
+	copy(dev->parent_syspath, sizeof(dev->parent_syspath), path);
+	dev->recheck_parent = dev->mtp && !descriptors_have_ptp(parent);
+}
+
+static void
 read_usb_self(struct udev *udev, struct udev_device *d, struct mamori_media_dev *dev)
 {
 	if (is(dev->devtype, "usb_device"))
 		dev->mtp = descriptors_have_ptp(d) || children_are_mtp(udev, d);
 	else if (is(dev->devtype, "usb_interface"))
-		dev->mtp = interface_is_mtp(d);
+		read_usb_interface(d, dev);
 }
 
 int

@@ -114,11 +114,28 @@ set_ro_each(const char *devnode, void *ctx)
 	return 0;
 }
 
+/* An ACL granted earlier (before the device was recognised, or by hand) goes too: the
+ * rules only keep a new one from being granted. */
+static void
+drop_acl(struct run *run)
+{
+	int r;
+
+	if (!run->dec.strip_uaccess || run->dev.devnode[0] == '\0')
+		return;
+	if ((r = mamori_media_drop_acl(run->dev.devnode)) < 0 && r != -ENOENT && r != -EOPNOTSUPP &&
+	    run->apply_rc == 0) {
+		run->apply_rc = r;
+		snprintf(run->apply_node, sizeof(run->apply_node), "%s", run->dev.devnode);
+	}
+}
+
 static void
 apply(struct run *run)
 {
 	int r;
 
+	drop_acl(run);
 	if (!run->dec.set_readonly || strcmp(run->dev.subsystem, "block") != 0)
 		return;
 	r = mamori_media_udev_disk_nodes(run->udev, &run->dev, set_ro_each, run);
@@ -260,6 +277,20 @@ unidentified(struct run *run, int r)
 			      MAMORI_INT("ro", ro == 0));
 }
 
+/* Vendor MTP shows in an interface that did not exist at its device's add event: the
+ * device's event is replayed as change, where it is recognised, reported and closed. The
+ * interface itself has no node to protect. */
+static void
+replay_parent(struct run *run)
+{
+	int r = mamori_media_request_change(run->dev.parent_syspath);
+
+	printf("MAMORI_CLASS=%s\n", mamori_media_class_name(run->cls));
+	if (r < 0)
+		mamori_error("%s: cannot replay the device's event: %s", run->dev.parent_syspath,
+			     mamori_strerror(r));
+}
+
 static void
 handle_device(struct run *run)
 {
@@ -279,6 +310,10 @@ handle_device(struct run *run)
 		return;
 	}
 	run->cls = mamori_media_classify(&run->dev, run->cfg ? &run->cfg->media : NULL);
+	if (run->dev.recheck_parent) {
+		replay_parent(run);
+		return;
+	}
 	mamori_media_decide(run->cls, &run->dev, run->cfg ? &run->cfg->media : NULL, &run->dec);
 	if (run->dec.action != MAMORI_MA_NONE) {
 		report_config_error(run);

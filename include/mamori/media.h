@@ -59,6 +59,10 @@ struct mamori_media_dev {
 	char mmc_type[16];   /* the card's "type": SD, MMC, SDIO, SDcombo */
 	bool on_hotplug_bus; /* FireWire, Thunderbolt or PCMCIA among the parents */
 	bool mtp;            /* USB: an MTP/PTP interface (06/01/01, or ff named "MTP") */
+	/* A usb_interface that is MTP although its device's descriptors do not say so (vendor
+	 * MTP): the device's own event came too early to see it and must be replayed. */
+	bool recheck_parent;
+	char parent_syspath[512]; /* the usb_device of a usb_interface, or "" */
 	uint64_t size;       /* bytes, 0 when unknown or not a block device */
 	struct mamori_media_identity id;
 };

@@ -12,6 +12,14 @@ int mamori_media_set_readonly(const char *devnode);
 /* Whether the node's read-only flag is set: 1, 0, or a negative errno. */
 int mamori_media_get_readonly(const char *devnode);
 
+/* Remove the extended access ACL of a device node (what udev's uaccess builtin granted the
+ * seat user). 0 also when there was none; a negative errno. */
+int mamori_media_drop_acl(const char *devnode);
+
+/* Ask the kernel to replay a device's event as "change" (write to its uevent file), so the
+ * udev rules see it again now that its children exist. */
+int mamori_media_request_change(const char *syspath);
+
 struct mamori_media_fs {
 	char type[32];
 	char label[128];

@@ -5,6 +5,7 @@
 # and on every partition, dd refused, the flag back after `blockdev --setrw` and a new event,
 # the durable event log naming the device and its filesystem. Loop devices keep their
 # read-only flag after detaching, so cleanup clears it before detaching, whatever happened.
+# shellcheck disable=SC2317 # functions run through check() and the trap
 set -u
 HELPER=${BUILD:-build}/mamori-udev
 [ "$(id -u)" -eq 0 ] || { echo "skip: loop devices need root"; exit 77; }

@@ -225,7 +225,7 @@ internal_virtio_disk_is_never_touched(void **state)
 #define PHONE "/devices/pci0000:00/0000:00:04.0/usb1/1-4"
 
 static void
-mtp_phone_blocked(const char *file)
+mtp_phone_blocked(const char *file, bool vendor)
 {
 	struct bed *b = bed_load(file);
 	struct mamori_media_dev dev;
@@ -239,6 +239,9 @@ mtp_phone_blocked(const char *file)
 	assert_int_equal(d.node_mode, 0600);
 	assert_false(d.set_readonly);
 	assert_int_equal(classify(b, PHONE "/1-4:1.0", &dev), MAMORI_MC_MTP);
+	assert_string_equal(dev.parent_syspath, "/sys" PHONE);
+	/* vendor MTP is not in the descriptors the device's add event saw: replay it */
+	assert_int_equal(dev.recheck_parent, vendor);
 	bed_free(b);
 }
 
@@ -246,7 +249,7 @@ static void
 mtp_phone_is_blocked(void **state)
 {
 	(void)state;
-	mtp_phone_blocked(DATA "usb-mtp.umockdev");
+	mtp_phone_blocked(DATA "usb-mtp.umockdev", false);
 }
 
 /* Android: a vendor-specific interface that names itself "MTP", seen from the device's own
@@ -255,7 +258,7 @@ static void
 vendor_mtp_phone_is_blocked(void **state)
 {
 	(void)state;
-	mtp_phone_blocked(DATA "usb-mtp-vendor.umockdev");
+	mtp_phone_blocked(DATA "usb-mtp-vendor.umockdev", true);
 }
 
 static void
