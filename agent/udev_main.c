@@ -5,6 +5,8 @@
  *
  *   mamori-udev [--config FILE] ACTION DEVPATH       e.g. add /devices/pci0000:00/…/sdb
  *
+ * Runs on every action but remove; reports add and change.
+ *
  * Exits 0 whenever it ran, so udev imports its properties; a failure is a property
  * (MAMORI_ACTION=error) and an event, never a silent writable device. */
 #include <errno.h>
@@ -277,6 +279,17 @@ unidentified(struct run *run, int r)
 			      MAMORI_INT("ro", ro == 0));
 }
 
+/* udev keeps no property from one event to the next, so the helper runs on every event of
+ * a device (a USB device also gets "bind") and the rules act on each; but only add and
+ * change are reported, and a phone once, by its device rather than by each interface. */
+static bool
+reportable(const struct run *run)
+{
+	if (strcmp(run->action, "add") != 0 && strcmp(run->action, "change") != 0)
+		return false;
+	return strcmp(run->dev.devtype, "usb_interface") != 0;
+}
+
 /* Vendor MTP shows in an interface that did not exist at its device's add event: the
  * device's event is replayed as change, where it is recognised, reported and closed. The
  * interface itself has no node to protect. */
@@ -321,7 +334,7 @@ handle_device(struct run *run)
 		learn_identity(run);
 	}
 	print_properties(run);
-	if (run->dec.action != MAMORI_MA_NONE)
+	if (run->dec.action != MAMORI_MA_NONE && reportable(run))
 		report(run);
 }
 
@@ -333,8 +346,8 @@ main(int argc, char **argv)
 
 	if (parse_args(argc, argv, &run) < 0)
 		return usage();
-	if (strcmp(run.action, "add") != 0 && strcmp(run.action, "change") != 0)
-		return 0; /* remove, unbind, move, online: nothing to enforce */
+	if (strcmp(run.action, "remove") == 0)
+		return 0; /* nothing left to enforce */
 	load_config(&run);
 	if ((r = open_reporter(&run)) < 0)
 		mamori_error("event reporting unavailable: %s", mamori_strerror(r));

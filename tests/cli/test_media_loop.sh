@@ -125,6 +125,13 @@ check "the change is reported" grep -q "^MAMORI-MEDIA-101 .* uevent=change dev=$
 check "events are numbered 1..4 without a gap" \
 	sh -c "[ \"\$(sed -n 's/.* seq=\([0-9]*\) .*/\1/p' '$T/log/events.log' | paste -sd ' ')\" = '1 2 3 4' ]"
 
+# ---- other actions: enforced without a report; remove: nothing ---------------------------------
+blockdev --setrw "${LOOP}p1" "${LOOP}p2" "$LOOP"
+check "bind $NAME: the helper exits 0" udev_helper "$T/test.conf" bind "$DISK"
+check "bind $NAME: read-only again, MAMORI_READONLY=1" sh -c "$(command -v blockdev) --getro $LOOP | grep -qx 1 && grep -qx MAMORI_READONLY=1 '$T/out'"
+check "bind is not reported" test "$(events)" -eq 4
+check "remove $NAME: exit 0 and no properties" sh -c "'$HELPER' --config '$T/test.conf' remove '$DISK' | wc -c | grep -qx 0"
+
 # ---- bad arguments -------------------------------------------------------------------------------
 "$HELPER" add /etc/passwd >/dev/null 2>&1
 check "a path outside /devices is refused (exit 2)" test $? -eq 2
