@@ -10,7 +10,6 @@
  * Exits 0 whenever it ran, so udev imports its properties; a failure is a property
  * (MAMORI_ACTION=error) and an event, never a silent writable device. */
 #include <errno.h>
-#include <grp.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,15 +63,6 @@ parse_args(int argc, char **argv, struct run *run)
 	return 0;
 }
 
-static gid_t
-adm_group(void)
-{
-	struct group gr, *grp = NULL;
-	char buf[4096];
-
-	return getgrnam_r("adm", &gr, buf, sizeof(buf), &grp) == 0 && grp ? grp->gr_gid : 0;
-}
-
 /* A configuration that cannot be read leaves cfg NULL: decide() then applies the built-in
  * fail-closed policy, and the reporter its default paths. */
 static void
@@ -96,7 +86,7 @@ open_reporter(struct run *run)
 		.state_dir = rc ? rc->state_dir : NULL,
 		.spool_dir = rc ? rc->spool_dir : NULL,
 		.syslog_socket = rc ? rc->syslog_socket : NULL,
-		.log_group = adm_group(),
+		.log_group = mamori_event_log_group(),
 	};
 
 	return mamori_reporter_new(&o, &run->rep);

@@ -1,6 +1,7 @@
 /* mamori_report: number the event, append it to the durable log, copy it to syslog — or,
  * while /var is not writable, spool it — and report every failure of its own. */
 #include <errno.h>
+#include <grp.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -287,4 +288,13 @@ mamori_report(struct mamori_reporter *r, enum mamori_event_id id, const char *ms
 	close(logfd);
 	mamori_seq_close(&seq);
 	return rc;
+}
+
+gid_t
+mamori_event_log_group(void)
+{
+	struct group gr, *grp = NULL;
+	char buf[4096];
+
+	return getgrnam_r("adm", &gr, buf, sizeof(buf), &grp) == 0 && grp ? grp->gr_gid : 0;
 }

@@ -1,7 +1,6 @@
 /* The second-factor step: who is logging in, break-glass, the user's state, the code, the
  * verdict, the event. Internally 0/negative codes; PAM codes only in mamori_pam_login. */
 #include <errno.h>
-#include <grp.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -61,15 +60,6 @@ item_string(pam_handle_t *pamh, int type)
 	return pam_get_item(pamh, type, &v) == PAM_SUCCESS ? v : NULL;
 }
 
-static gid_t
-adm_group(void)
-{
-	struct group gr, *grp = NULL;
-	char buf[4096];
-
-	return getgrnam_r("adm", &gr, buf, sizeof(buf), &grp) == 0 && grp ? grp->gr_gid : 0;
-}
-
 /* The reporter goes to pam_syslog and the durable log named by the configuration, or the
  * default one when the configuration could not be read. */
 static int
@@ -83,7 +73,7 @@ open_reporter(struct login *l)
 		.state_dir = rc ? rc->state_dir : NULL,
 		.spool_dir = rc ? rc->spool_dir : NULL,
 		.sink = &sink,
-		.log_group = adm_group(),
+		.log_group = mamori_event_log_group(),
 	};
 
 	sink.write = pam_sink_write;

@@ -80,6 +80,10 @@ struct mamori_reporter_opts {
 	gid_t log_group;        /* group of a newly created durable log (adm) */
 };
 
+/* The group "adm" (who reads system logs on Debian) for log_group, or 0 when it does not
+ * exist. */
+gid_t mamori_event_log_group(void);
+
 /* One reporter is used by one thread at a time; any number of processes may report at once
  * (the sequence file's lock orders them). */
 struct mamori_reporter;
