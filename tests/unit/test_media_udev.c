@@ -348,7 +348,8 @@ ensure_preloaded(char **argv)
 	pre = getenv("ASAN_OPTIONS");
 	snprintf(buf, sizeof(buf), "%s%sverify_asan_link_order=0", pre ? pre : "", pre ? ":" : "");
 	setenv("ASAN_OPTIONS", buf, 1);
-	execv("/proc/self/exe", argv);
+	/* argv[0], not /proc/self/exe: under valgrind that is valgrind's own tool */
+	execv(argv[0], argv);
 	perror("re-exec with umockdev preloaded");
 	exit(1);
 }
