@@ -67,7 +67,7 @@ LIBS_CMOCKA  := -lcmocka
 LIBS_CRYPTO  := -lcrypto
 LIBS_CRYPT   := -lcrypt
 LIBS_PAM     := -lpam
-LIBS_MEDIA   := -ludev -lblkid -lsystemd
+LIBS_MEDIA   := -ludev -lblkid
 # umockdev (device trees recorded in the VM) for the unit tests that need it; its glib
 # headers are system headers, so -Werror does not judge them.
 UMOCKDEV_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags umockdev-1.0 2>/dev/null))

@@ -4,6 +4,7 @@
 #define MAMORI_MEDIA_APPLY_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Set the kernel read-only flag (BLKROSET) on a block node and read it back (BLKROGET).
  * 0, or a negative errno. */
@@ -33,5 +34,9 @@ int mamori_media_probe_fs(const char *devnode, struct mamori_media_fs *ret);
 
 /* Name of the user of the active session on seat0, "" when nobody is logged in there. */
 int mamori_media_seat_user(char *buf, size_t len);
+
+/* The ACTIVE_UID= of logind's seat state text: 1 and *ret, 0 when the seat has no active
+ * session, -EINVAL when the value is malformed. */
+int mamori_media_parse_seat_uid(const char *text, uid_t *ret);
 
 #endif
