@@ -27,6 +27,7 @@ DOCDIR     ?= $(DATADIR)/doc/mamori
 SYSCONFDIR ?= /etc
 MULTIARCH  ?= $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || $(CC) -print-multiarch)
 PAMDIR     ?= $(PREFIX)/lib/$(MULTIARCH)/security
+UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
 DESTDIR    ?=
 
 # ---- flags -----------------------------------------------------------------------------------
@@ -72,6 +73,11 @@ LIBS_PSKC    := -lpskc -lxml2
 PSKC_CFLAGS  := $(or $(shell pkg-config --cflags libpskc libxml-2.0 2>/dev/null),-I/usr/include/libxml2)
 # only mamorictl draws QR codes and writes PNG enrolment sheets
 LIBS_QR      := -lqrencode -lpng
+LIBS_MEDIA   := -ludev -lblkid
+# umockdev (device trees recorded in the VM) for the unit tests that need it; its glib
+# headers are system headers, so -Werror does not judge them.
+UMOCKDEV_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags umockdev-1.0 2>/dev/null))
+UMOCKDEV_LIBS   := $(shell pkg-config --libs umockdev-1.0 2>/dev/null)
 # what libmamori needs; --as-needed drops the ones a program does not use
 LIBS         := $(LIBS_CONFUSE) $(LIBS_CRYPTO) $(LIBS_CRYPT)
 
@@ -79,6 +85,14 @@ LIBS         := $(LIBS_CONFUSE) $(LIBS_CRYPTO) $(LIBS_CRYPT)
 LIB_SRC   := $(sort $(wildcard lib/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(B)/obj/%.o)
 LIBMAMORI := $(B)/libmamori.a
+
+# agent/: the media programs; each agent/<name>_main.c is the program mamori-<name>, the
+# other files are libmamori-media.a, which unit tests link too.
+MEDIA_SRC := $(filter-out %_main.c,$(sort $(wildcard agent/*.c)))
+MEDIA_OBJ := $(MEDIA_SRC:%.c=$(B)/obj/%.o)
+LIBMEDIA  := $(B)/libmamori-media.a
+AGENT_MAIN := $(sort $(wildcard agent/*_main.c))
+AGENT_BIN := $(AGENT_MAIN:agent/%_main.c=$(B)/mamori-%)
 
 TOOL_SRC  := $(sort $(wildcard tools/*.c))
 TOOL_OBJ  := $(TOOL_SRC:%.c=$(B)/obj/%.o)
@@ -123,7 +137,7 @@ TB         := $(B)/testbuild
 TB_PAM_MOD := $(TB)/pam_mamori.so
 TB_VERIFY  := $(TB)/mamori-verify
 
-PROGRAMS  := $(MAMORICTL) $(PAM_MOD) $(VERIFY)
+PROGRAMS  := $(MAMORICTL) $(PAM_MOD) $(VERIFY) $(AGENT_BIN)
 
 .PHONY: all check check-unit check-cli check-vm check-valgrind fuzz bench install deb \
         deps test-deps clean distclean
@@ -148,6 +162,14 @@ $(LIBMAMORI): $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
+$(LIBMEDIA): $(MEDIA_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/mamori-%: $(B)/obj/agent/%_main.o $(LIBMEDIA) $(LIBMAMORI)
+	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $< $(LIBMEDIA) $(LIBMAMORI) $(LIBS_MEDIA) $(LIBS)
+
 $(MAMORICTL): $(TOOL_OBJ) $(LIBMAMORI)
 	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $(TOOL_OBJ) $(LIBMAMORI) $(LIBS) $(LIBS_PSKC) $(LIBS_QR)
 
@@ -171,14 +193,18 @@ $(TB_PAM_MOD): $(PAM_SRC:%.c=$(TB)/obj/%.o) $(LIBMAMORI) pam/module.map
 $(TB_VERIFY): $(VERIFY_SRC:%.c=$(TB)/obj/%.o) $(LIBMAMORI)
 	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $(VERIFY_SRC:%.c=$(TB)/obj/%.o) $(LIBMAMORI) $(LIBS)
 
-# A unit test may need link-time fakes: WRAP_<test name> holds its -Wl,--wrap= flags;
-# LIBS_<test name> the libraries only it needs.
-LIBS_test_pskc_read := $(LIBS_PSKC)
-
-$(B)/tests/%: $(B)/obj/tests/unit/%.o $(THELP_OBJ) $(LIBMAMORI)
+# A unit test may need link-time fakes: WRAP_<test name> holds its -Wl,--wrap= flags, and
+# TLIBS_<test name> extra libraries.
+$(B)/tests/%: $(B)/obj/tests/unit/%.o $(THELP_OBJ) $(LIBMEDIA) $(LIBMAMORI)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) $(WRAP_$*) -o $@ $< $(THELP_OBJ) $(LIBMAMORI) \
-		$(LIBS_CMOCKA) $(LIBS) $(LIBS_$*)
+	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) $(WRAP_$*) -o $@ $< $(THELP_OBJ) $(LIBMEDIA) \
+		$(LIBMAMORI) $(LIBS_CMOCKA) $(TLIBS_$*) $(LIBS_MEDIA) $(LIBS)
+
+# Unit tests that read device trees recorded in the VM through the real libudev (umockdev).
+UMOCKDEV_TESTS := test_media_udev
+$(UMOCKDEV_TESTS:%=$(B)/obj/tests/unit/%.o): ALL_CFLAGS += $(UMOCKDEV_CFLAGS)
+$(foreach t,$(UMOCKDEV_TESTS),$(eval TLIBS_$(t) := $(UMOCKDEV_LIBS)))
+TLIBS_test_pskc_read := $(LIBS_PSKC)
 
 $(B)/tests/pam/%: $(B)/obj/tests/pam/%.o $(PTEST_HELP) $(THELP_OBJ) $(LIBMAMORI) $(PAM_MOD) \
                   $(TB_PAM_MOD) $(TB_VERIFY)
@@ -201,7 +227,7 @@ $(B)/bench/%: $(B)/obj/tests/bench/%.o $(LIBMAMORI)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) $(BENCH_LD_$*) -o $@ $< $(LIBMAMORI) $(LIBS) $(LIBS_PAM)
 
--include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(VERIFY_OBJ:.o=.d) \
+-include $(LIB_OBJ:.o=.d) $(MEDIA_OBJ:.o=.d) $(AGENT_MAIN:%.c=$(B)/obj/%.d) $(TOOL_OBJ:.o=.d) $(VERIFY_OBJ:.o=.d) \
          $(PAM_SRC:%.c=$(TB)/obj/%.d) $(VERIFY_SRC:%.c=$(TB)/obj/%.d) $(THELP_OBJ:.o=.d) $(PAM_OBJ:.o=.d) \
          $(UNIT_SRC:tests/unit/%.c=$(B)/obj/tests/unit/%.d) \
          $(PTEST_SRC:%.c=$(B)/obj/%.d) $(B)/obj/tests/pam/harness.d \
@@ -254,11 +280,14 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -D_GNU_SOURCE -DMAMORI_VERSION='"fuzz"' \
 # Every target also gets tests/fuzz/wrap.c: allocation failures it may switch on (wrap.h).
 FUZZ_WRAP   := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=reallocarray,--wrap=strdup
 
-build-fuzz/%: tests/fuzz/%.c tests/fuzz/wrap.c tests/fuzz/wrap.h $(LIB_SRC) $(wildcard lib/*.h) \
+# The pure media logic (no libudev) joins every target too.
+FUZZ_MEDIA_SRC := agent/classify.c agent/decide.c
+
+build-fuzz/%: tests/fuzz/%.c tests/fuzz/wrap.c tests/fuzz/wrap.h $(LIB_SRC) $(FUZZ_MEDIA_SRC) $(wildcard lib/*.h) \
               $(wildcard include/mamori/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Itests/fuzz $(FUZZ_WRAP) -o $@ $< tests/fuzz/wrap.c $(LIB_SRC) \
-		$(LIBS) $(LIBS_PSKC)
+		$(FUZZ_MEDIA_SRC) $(LIBS) $(LIBS_PSKC)
 
 fuzz: test-deps $(FUZZ_BIN)
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
@@ -281,6 +310,10 @@ install: $(PROGRAMS)
 	install -m 0644 conf/mamori.conf $(DESTDIR)$(SYSCONFDIR)/mamori/mamori.conf
 	install -m 0644 conf/logrotate.mamori $(DESTDIR)$(SYSCONFDIR)/logrotate.d/mamori
 	install -m 0644 doc/events.md $(DESTDIR)$(DOCDIR)/events.md
+	install -d -m 0755 $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(UDEVRULESDIR)
+	install -m 0755 $(B)/mamori-udev $(DESTDIR)$(LIBEXECDIR)/mamori-udev
+	install -m 0644 conf/udev/10-mamori.rules conf/udev/72-mamori-uaccess.rules \
+		$(DESTDIR)$(UDEVRULESDIR)/
 
 # ---- packages --------------------------------------------------------------------------------
 # Built in a copy of the tree, so neither the tree nor its parent directory gets build products.

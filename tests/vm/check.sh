@@ -211,6 +211,97 @@ test_sd() {
 	t "SD card leaves the guest when removed" sd_gone
 }
 
+# ---- mamori-udev and its rules (not packaged yet: copied in from the build) -----------------
+media_install() {
+	vm_exec 'mkdir -p /usr/libexec/mamori' &&
+		vm_push "$BUILD/mamori-udev" /usr/libexec/mamori/mamori-udev 0755 &&
+		vm_push conf/udev/10-mamori.rules /usr/lib/udev/rules.d/10-mamori.rules 0644 &&
+		vm_push conf/udev/72-mamori-uaccess.rules /usr/lib/udev/rules.d/72-mamori-uaccess.rules 0644 &&
+		vm_exec 'udevadm control --reload' &&
+		# a listener like udisks: every block event as udev announces it, with its properties
+		vm_exec 'setsid sh -c "exec udevadm monitor --udev --property --subsystem-match=block \
+			>/run/mamori-monitor.log 2>&1" </dev/null >/dev/null 2>&1 &' &&
+		vm_query wait 10 test -s /run/mamori-monitor.log
+}
+
+# Every announced add/change of the stick's disk and partitions already said MAMORI_READONLY=1,
+# which mamori-udev prints only after reading the flag back from the kernel.
+media_announced_readonly() { # disk
+	vm_push "$VM_DIR/guest/announced-ro" /run/announced-ro 0755 || return 1
+	r=0
+	out=$(vm_exec "sh /run/announced-ro /run/mamori-monitor.log $1 2") || r=$?
+	echo "$out" | sed 's/^/# /'
+	return $r
+}
+
+media_stick_readonly() {
+	vm_plug_stick stick2 "$VM_RUN/stick2.img" && plugged blocks stick2 || return 1
+	MEDIA_DISK=$(vm_query blocks stick2 | head -n 1)
+	vm_query wait 20 test -b "/dev/${MEDIA_DISK}1" &&
+		vm_exec "sleep 2; udevadm settle; grep -qx 1 /sys/block/$MEDIA_DISK/ro &&
+			grep -qx 1 /sys/block/$MEDIA_DISK/${MEDIA_DISK}1/ro"
+}
+
+media_dd_fails() {
+	vm_exec "! dd if=/dev/zero of=/dev/$MEDIA_DISK bs=4096 count=1 oflag=direct 2>/dev/null &&
+		! dd if=/dev/zero of=/dev/${MEDIA_DISK}1 bs=4096 count=1 oflag=direct 2>/dev/null"
+}
+
+media_mount_readonly() {
+	vm_exec "mkdir -p /mnt/stick && mount /dev/${MEDIA_DISK}1 /mnt/stick 2>/dev/null;
+		r=0; grep -q 'mamori test medium STICK2' /mnt/stick/README.TXT || r=1
+		! touch /mnt/stick/written 2>/dev/null || r=1
+		umount /mnt/stick; exit \$r"
+}
+
+media_event_logged() {
+	vm_exec "grep '^MAMORI-MEDIA-101 ' /var/log/mamori/events.log |
+		grep 'dev=/dev/${MEDIA_DISK}1 ' | grep 'serial=stick2' | grep -q 'label=STICK2'" ||
+		{ vm_exec 'tail -n 5 /var/log/mamori/events.log; ls -la /run/mamori' | sed 's/^/# /'; return 1; }
+}
+
+dvd_generic_node_closed() {
+	vm_make_iso "$VM_RUN/dvd2.iso" MAMORI_DVD2
+	vm_plug_dvd dvd2 "$VM_RUN/dvd2.iso" && plugged blocks dvd2 || return 1
+	sr=$(vm_query blocks dvd2 | head -n 1)
+	vm_exec "sleep 2; udevadm settle; sg=\$(ls /sys/class/block/$sr/device/scsi_generic/)
+		for n in /dev/$sr /dev/\$sg; do
+			m=\$(stat -c %a \$n); [ \$m = 640 ] || { echo \$n mode \$m; exit 1; }
+			! udevadm info -q property \$n | grep -q '^CURRENT_TAGS=.*:uaccess:' || { echo \$n uaccess; exit 1; }
+		done"
+}
+
+phone_node_closed() {
+	mkdir -p "$VM_RUN/phone2"
+	vm_plug_phone phone2 "$VM_RUN/phone2" && plugged classes phone2 || return 1
+	u=$(vm_query usbdev phone2)
+	vm_exec "sleep 2; udevadm settle; n=/dev/\$(udevadm info -q name $u)
+		udevadm info -q property $u | grep -qx MAMORI_CLASS=mtp || { echo no MAMORI_CLASS; exit 1; }
+		! udevadm info -q property $u | grep -q '^CURRENT_TAGS=.*:uaccess:' || { echo uaccess; exit 1; }
+		m=\$(stat -c %a \$n); [ \$m = 600 ] || { echo \$n mode \$m; exit 1; }"
+}
+
+test_media_udev() {
+	vm_make_fat_disk "$VM_RUN/stick2.img" 64 STICK2
+	sum=$(sha256sum <"$VM_RUN/stick2.img")
+	t "mamori-udev and its udev rules installed, listener started" media_install || return
+	t "media: USB stick disk and partition read-only after plug" media_stick_readonly || return
+	t "media: each announcement of the stick's disk and partitions already read-only" \
+		media_announced_readonly "$MEDIA_DISK"
+	t "media: dd to the stick's disk and partition fails" media_dd_fails
+	t "media: mounting gives a read-only filesystem, reading works" media_mount_readonly
+	t "media: MAMORI-MEDIA-101 in the durable log with serial and label" media_event_logged
+	t "media: stick unplugged" unplugged stick2
+	t "media: the stick's image file is unchanged on the host" \
+		test "$(sha256sum <"$VM_RUN/stick2.img")" = "$sum"
+	t "media: DVD drive's sr and sg nodes: mode 0640, no uaccess tag" dvd_generic_node_closed
+	t "media: DVD drive unplugged" unplugged dvd2
+	t "media: MTP phone: no uaccess tag, node mode 0600" phone_node_closed
+	t "media: phone unplugged" unplugged phone2
+	t "media: keyboard still works with the rules installed" keyboard_appears
+	t "media: keyboard unplugged" unplugged kbd1
+}
+
 # A listener on the host's loopback stands in for the central syslog.
 net_forwarded() {
 	vm_exec "bash -c 'echo mamori-net-check >/dev/tcp/$VM_FWD_IP/2514'" || return 1
@@ -261,6 +352,7 @@ main() {
 	test_phone
 	test_keyboard
 	test_ccid
+	test_media_udev
 	t "guest powers off on the ACPI power button" vm_poweroff
 	vm_log "time: image $((T_TESTS - T_IMAGE))s, boot ${VM_BOOT_SECONDS}s, all tests $(($(date +%s) - T_TESTS))s"
 	[ "$FAILED" -eq 0 ]

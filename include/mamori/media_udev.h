@@ -1,0 +1,20 @@
+/* Every libudev call of mamori's media handling: a kernel device read into the plain
+ * description that classify and decide work on (media.h). Unit tests run this file against
+ * device trees recorded in a VM (umockdev), so it is tested with the real libudev. */
+#ifndef MAMORI_MEDIA_UDEV_H
+#define MAMORI_MEDIA_UDEV_H
+
+#include "mamori/media.h"
+
+struct udev;
+
+/* Describe the device at syspath ("/sys/devices/…"). Only sysfs attributes and the sysfs
+ * tree are read, so the result does not depend on the order of udev rules. */
+int mamori_media_udev_read(struct udev *udev, const char *syspath, struct mamori_media_dev *ret);
+
+/* Call fn with the device node of the whole disk of dev and of each of its partitions
+ * (the disk first). Stops at and returns the first negative result of fn. */
+int mamori_media_udev_disk_nodes(struct udev *udev, const struct mamori_media_dev *dev,
+				 int (*fn)(const char *devnode, void *ctx), void *ctx);
+
+#endif

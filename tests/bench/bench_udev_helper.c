@@ -1,0 +1,192 @@
+/* bench_udev_helper BUILD_DIR: what mamori-udev adds to one udev event of a removable disk —
+ * start, configuration, sysfs walk, BLKROSET on the disk and read back, filesystem probe,
+ * one durable event — beside the anchor, the common rule RUN+="blockdev --setro $devnode",
+ * both started as udev would (fork and exec) on the same loop device, interleaved so that
+ * disk weather hits them alike. The flag is cleared (untimed) before each run so both do
+ * the real work. Root only (loop devices, BLKROSET); otherwise it says so and passes. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define N 200
+
+struct bench {
+	char dir[4096];
+	char img[4200], conf[4200], helper[4200];
+	char loop[64], devpath[128];
+};
+
+static double
+now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void
+print_row(const char *what, double *us)
+{
+	qsort(us, N, sizeof(*us), cmp_double);
+	printf("  %-58s median %7.1f us   p99 %7.1f us\n", what, us[N / 2], us[N * 99 / 100]);
+}
+
+/* fork + exec with stdout and stderr discarded, as udev runs a program; 0 when it exited 0 */
+static int
+run(char *const argv[])
+{
+	pid_t pid = fork();
+	int st, null;
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (null >= 0 && (dup2(null, 1) < 0 || dup2(null, 2) < 0))
+			_exit(126);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) < 0)
+		return -errno;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EIO;
+}
+
+static int
+set_ro(const char *node, int on)
+{
+	int fd = open(node, O_RDONLY | O_CLOEXEC), r = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, BLKROSET, &on) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+static int
+write_conf(const struct bench *b)
+{
+	FILE *f = fopen(b->conf, "we");
+
+	if (f == NULL)
+		return -errno;
+	fprintf(f, "media {\n  loop = true\n}\nreport {\n  event_log = %s/events.log\n"
+		   "  state_dir = %s\n  spool_dir = %s\n  syslog_socket = %s/no-syslog\n}\n",
+		b->dir, b->dir, b->dir, b->dir);
+	return fclose(f) == 0 ? 0 : -errno;
+}
+
+static int
+attach_loop(struct bench *b)
+{
+	char cmd[4400];
+	FILE *p;
+	int fd = open(b->img, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0 || ftruncate(fd, 16 << 20) < 0)
+		return -errno;
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "losetup -f --show '%s'", b->img);
+	if ((p = popen(cmd, "r")) == NULL)
+		return -errno;
+	if (fgets(b->loop, sizeof(b->loop), p) == NULL)
+		b->loop[0] = '\0';
+	pclose(p);
+	b->loop[strcspn(b->loop, "\n")] = '\0';
+	if (strncmp(b->loop, "/dev/loop", 9) != 0)
+		return -ENODEV;
+	snprintf(b->devpath, sizeof(b->devpath), "/devices/virtual/block/%s", b->loop + 5);
+	return 0;
+}
+
+static void
+teardown(struct bench *b)
+{
+	char losetup[] = "losetup", d[] = "-d", cmd[4200];
+	char *const detach[] = {losetup, d, b->loop, NULL};
+
+	if (b->loop[0] != '\0') {
+		(void)set_ro(b->loop, 0); /* the flag outlives the attachment */
+		(void)run(detach);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", b->dir);
+	(void)!system(cmd);
+}
+
+static int
+measure(struct bench *b)
+{
+	static double helper[N], anchor[N];
+	char config[] = "--config", add[] = "add", blockdev[] = "blockdev", setro[] = "--setro";
+	char *const h[] = {b->helper, config, b->conf, add, b->devpath, NULL};
+	char *const a[] = {blockdev, setro, b->loop, NULL};
+	double t;
+
+	for (int i = 0; i < N; i++) {
+		if (set_ro(b->loop, 0) < 0)
+			return -EIO;
+		t = now_us();
+		if (run(h) < 0)
+			return -EIO;
+		helper[i] = now_us() - t;
+		if (set_ro(b->loop, 0) < 0)
+			return -EIO;
+		t = now_us();
+		if (run(a) < 0)
+			return -EIO;
+		anchor[i] = now_us() - t;
+	}
+	print_row("mamori-udev add (classify, BLKROSET, probe, event)", helper);
+	print_row("anchor: blockdev --setro (the common udev rule)", anchor);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct bench b;
+	int r;
+
+	memset(&b, 0, sizeof(b));
+	printf("bench_udev_helper: one udev event of a removable disk, %d runs each\n", N);
+	if (argc != 2)
+		return fprintf(stderr, "usage: bench_udev_helper BUILD_DIR\n"), 2;
+	if (geteuid() != 0) {
+		printf("  skipped: loop devices and BLKROSET need root\n");
+		return 0;
+	}
+	snprintf(b.dir, sizeof(b.dir), "%s/bench-udev.XXXXXX", argv[1]);
+	if (mkdtemp(b.dir) == NULL)
+		return perror("mkdtemp"), 1;
+	snprintf(b.img, sizeof(b.img), "%s/disk.img", b.dir);
+	snprintf(b.conf, sizeof(b.conf), "%s/mamori.conf", b.dir);
+	snprintf(b.helper, sizeof(b.helper), "%s/mamori-udev", argv[1]);
+	if ((r = write_conf(&b)) < 0 || (r = attach_loop(&b)) < 0) {
+		printf("  skipped: no loop device (%s)\n", strerror(-r));
+		teardown(&b);
+		return 0;
+	}
+	r = measure(&b);
+	teardown(&b);
+	if (r < 0)
+		fprintf(stderr, "bench_udev_helper: a run failed\n");
+	return r < 0 ? 1 : 0;
+}

@@ -1,0 +1,139 @@
+#!/bin/sh
+# mamori-udev against real block devices: a loop device with an MBR partition table and two
+# partitions, handled as removable (media.loop = true). As root only (loop devices and
+# BLKROSET need it). Checks what a user would meet: the kernel read-only flag on the disk
+# and on every partition, dd refused, the flag back after `blockdev --setrw` and a new event,
+# the durable event log naming the device and its filesystem. Loop devices keep their
+# read-only flag after detaching, so cleanup clears it before detaching, whatever happened.
+# shellcheck disable=SC2317 # functions run through check() and the trap
+set -u
+HELPER=${BUILD:-build}/mamori-udev
+[ "$(id -u)" -eq 0 ] || { echo "skip: loop devices need root"; exit 77; }
+for t in losetup sfdisk blockdev mkfs.ext4 partx dd; do
+	command -v $t >/dev/null || { echo "skip: $t is not installed"; exit 77; }
+done
+[ -x "$HELPER" ] || { echo "not ok - $HELPER is built"; exit 1; }
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/mamori-loop.XXXXXX")
+LOOP=
+cleanup() {
+	if [ -n "$LOOP" ]; then
+		for n in "$LOOP"p1 "$LOOP"p2 "$LOOP"; do
+			[ -b "$n" ] && blockdev --setrw "$n" 2>/dev/null
+		done
+		losetup -d "$LOOP"
+	fi
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+FAILED=0
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; FAILED=1; }
+check() { # what command...
+	what=$1; shift
+	if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+
+# ---- a disk with two partitions, an ext4 filesystem on the first ---------------------------
+truncate -s 64M "$T/disk.img"
+printf 'start=2048, size=40960, type=83\nstart=43008, type=83\n' | sfdisk -q "$T/disk.img"
+LOOP=$(losetup -f --show -P "$T/disk.img") || { echo "skip: no free loop device"; LOOP=; exit 77; }
+i=0
+while [ ! -b "${LOOP}p2" ] && [ $i -lt 25 ]; do
+	# some kernels leave the scan to the caller
+	[ $i -eq 5 ] && partx -a "$LOOP" 2>/dev/null
+	sleep 0.2; i=$((i + 1))
+done
+[ -b "${LOOP}p2" ] || { echo "not ok - partitions of $LOOP appeared"; exit 1; }
+mkfs.ext4 -q -L MAMORITEST "${LOOP}p1"
+FSUUID=$(blkid -o value -s UUID "${LOOP}p1")
+NAME=$(basename "$LOOP")
+DISK=$(readlink -f "/sys/class/block/$NAME" | sed 's|^/sys||')
+
+mkdir -m 0700 "$T/state" "$T/log" "$T/spool"
+conf() { # file loop(true|false)
+	cat >"$1" <<EOC
+media {
+  loop = $2
+}
+report {
+  event_log = $T/log/events.log
+  state_dir = $T/state
+  spool_dir = $T/spool
+  syslog_socket = $T/no-syslog
+}
+EOC
+	chmod 0644 "$1"
+}
+conf "$T/test.conf" true
+conf "$T/noloop.conf" false
+
+udev_helper() { # conf action devpath -> properties in $T/out
+	"$HELPER" --config "$1" "$2" "$3" >"$T/out" 2>"$T/err"
+}
+ro_all() { # want: 1 or 0 on the disk and both partitions
+	for n in "$LOOP" "${LOOP}p1" "${LOOP}p2"; do
+		[ "$(blockdev --getro "$n")" = "$1" ] || { echo "# $n: ro=$(blockdev --getro "$n")"; return 1; }
+	done
+}
+has_prop() { grep -qx "$1" "$T/out" || { echo "# properties:"; sed 's/^/#   /' "$T/out"; return 1; }; }
+events() { grep -c "^MAMORI-MEDIA-101 " "$T/log/events.log" 2>/dev/null || echo 0; }
+
+# ---- without media.loop the loop device is not touched ---------------------------------------
+check "without media.loop the helper exits 0" udev_helper "$T/noloop.conf" add "$DISK"
+check "without media.loop: MAMORI_CLASS=virtual" has_prop MAMORI_CLASS=virtual
+check "without media.loop: disk and partitions stay writable" ro_all 0
+check "without media.loop: no event" test "$(events)" -eq 0
+
+# ---- add of the disk: read-only everywhere -----------------------------------------------------
+check "add $NAME: the helper exits 0" udev_helper "$T/test.conf" add "$DISK"
+check "add $NAME: MAMORI_CLASS=loop" has_prop MAMORI_CLASS=loop
+check "add $NAME: MAMORI_ACTION=readonly" has_prop MAMORI_ACTION=readonly
+check "add $NAME: MAMORI_READONLY=1" has_prop MAMORI_READONLY=1
+check "add $NAME: kernel read-only flag on the disk and both partitions" ro_all 1
+check "dd to the disk fails" sh -c "! dd if=/dev/zero of=$LOOP bs=4096 count=1 oflag=direct 2>/dev/null"
+check "dd to partition 1 fails" sh -c "! dd if=/dev/zero of=${LOOP}p1 bs=4096 count=1 oflag=direct 2>/dev/null"
+check "dd to partition 2 fails" sh -c "! dd if=/dev/zero of=${LOOP}p2 bs=4096 count=1 oflag=direct 2>/dev/null"
+check "reading still works" sh -c "dd if=${LOOP}p1 of=/dev/null bs=4096 count=1 2>/dev/null"
+check "the filesystem is intact" sh -c "[ \"\$(blkid -o value -s LABEL ${LOOP}p1)\" = MAMORITEST ]"
+
+# ---- partitions: each gets its own event with its filesystem -----------------------------------
+check "add ${NAME}p1" udev_helper "$T/test.conf" add "$DISK/${NAME}p1"
+check "add ${NAME}p2" udev_helper "$T/test.conf" add "$DISK/${NAME}p2"
+check "three MAMORI-MEDIA-101 events in the durable log" test "$(events)" -eq 3
+line=$(grep "^MAMORI-MEDIA-101 .* dev=${LOOP}p1 " "$T/log/events.log")
+for want in uevent=add class=loop action=readonly policy=readonly bus=virtual size=20971520 \
+	fs=ext4 label=MAMORITEST "uuid=$FSUUID" config=ok 'msg="removable storage attached read-only"'; do
+	case " $line " in
+	*" $want "*) ok "the event of ${NAME}p1 says $want" ;;
+	*) not_ok "the event of ${NAME}p1 says $want"; echo "# $line" ;;
+	esac
+done
+check "the disk's event gives its size" grep -q "^MAMORI-MEDIA-101 .* dev=$LOOP .*size=67108864 " "$T/log/events.log"
+
+# ---- cleared by hand, re-applied by the next event (change of one partition) -------------------
+blockdev --setrw "${LOOP}p1" "${LOOP}p2" "$LOOP"
+check "blockdev --setrw cleared the flags" ro_all 0
+check "change ${NAME}p2: the helper exits 0" udev_helper "$T/test.conf" change "$DISK/${NAME}p2"
+check "change ${NAME}p2: read-only again on the disk and both partitions" ro_all 1
+check "change ${NAME}p2: dd to partition 1 fails again" \
+	sh -c "! dd if=/dev/zero of=${LOOP}p1 bs=4096 count=1 oflag=direct 2>/dev/null"
+check "the change is reported" grep -q "^MAMORI-MEDIA-101 .* uevent=change dev=${LOOP}p2 " "$T/log/events.log"
+check "events are numbered 1..4 without a gap" \
+	sh -c "[ \"\$(sed -n 's/.* seq=\([0-9]*\) .*/\1/p' '$T/log/events.log' | paste -sd ' ')\" = '1 2 3 4' ]"
+
+# ---- other actions: enforced without a report; remove: nothing ---------------------------------
+blockdev --setrw "${LOOP}p1" "${LOOP}p2" "$LOOP"
+check "bind $NAME: the helper exits 0" udev_helper "$T/test.conf" bind "$DISK"
+check "bind $NAME: read-only again, MAMORI_READONLY=1" sh -c "$(command -v blockdev) --getro $LOOP | grep -qx 1 && grep -qx MAMORI_READONLY=1 '$T/out'"
+check "bind is not reported" test "$(events)" -eq 4
+check "remove $NAME: exit 0 and no properties" sh -c "'$HELPER' --config '$T/test.conf' remove '$DISK' | wc -c | grep -qx 0"
+
+# ---- bad arguments -------------------------------------------------------------------------------
+"$HELPER" add /etc/passwd >/dev/null 2>&1
+check "a path outside /devices is refused (exit 2)" test $? -eq 2
+
+exit $FAILED
