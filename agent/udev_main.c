@@ -79,15 +79,7 @@ load_config(struct run *run)
 static int
 open_reporter(struct run *run)
 {
-	const struct mamori_report_config *rc = run->cfg ? &run->cfg->report : NULL;
-	struct mamori_reporter_opts o = {
-		.ident = "mamori-udev",
-		.event_log = rc ? rc->event_log : NULL,
-		.state_dir = rc ? rc->state_dir : NULL,
-		.spool_dir = rc ? rc->spool_dir : NULL,
-		.syslog_socket = rc ? rc->syslog_socket : NULL,
-		.log_group = mamori_adm_group(),
-	};
+	struct mamori_reporter_opts o = mamori_reporter_opts_from(run->cfg, "mamori-udev");
 
 	return mamori_reporter_new(&o, &run->rep);
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "mamori/buf.h"
+#include "mamori/config.h"
 #include "mamori/err.h"
 #include "mamori/event.h"
 #include "mamori/event_log.h"
@@ -67,6 +68,21 @@ mamori_adm_group(void)
 	char buf[4096];
 
 	return getgrnam_r("adm", &gr, buf, sizeof(buf), &grp) == 0 && grp ? grp->gr_gid : 0;
+}
+
+struct mamori_reporter_opts
+mamori_reporter_opts_from(const struct mamori_config *cfg, const char *ident)
+{
+	const struct mamori_report_config *rc = cfg ? &cfg->report : NULL;
+
+	return (struct mamori_reporter_opts){
+		.ident = ident,
+		.event_log = rc ? rc->event_log : NULL,
+		.state_dir = rc ? rc->state_dir : NULL,
+		.spool_dir = rc ? rc->spool_dir : NULL,
+		.syslog_socket = rc ? rc->syslog_socket : NULL,
+		.log_group = mamori_adm_group(),
+	};
 }
 
 int

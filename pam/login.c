@@ -58,16 +58,10 @@ item_string(pam_handle_t *pamh, int type)
 static int
 open_reporter(struct login *l)
 {
-	const struct mamori_report_config *rc = l->cfg ? &l->cfg->report : NULL;
 	static struct mamori_sink sink;
-	struct mamori_reporter_opts o = {
-		.ident = "pam_mamori",
-		.event_log = rc ? rc->event_log : NULL,
-		.state_dir = rc ? rc->state_dir : NULL,
-		.spool_dir = rc ? rc->spool_dir : NULL,
-		.sink = &sink,
-		.log_group = mamori_adm_group(),
-	};
+	struct mamori_reporter_opts o = mamori_reporter_opts_from(l->cfg, "pam_mamori");
+
+	o.sink = &sink; /* pam_syslog, never a socket of our own inside someone's process */
 
 	sink.write = pam_sink_write;
 	sink.ctx = l->pamh;

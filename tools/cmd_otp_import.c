@@ -114,14 +114,6 @@ parse_args(int argc, char **argv, struct import *im)
 	return 2;
 }
 
-static gid_t
-adm_group(void)
-{
-	struct group gr, *grp = NULL;
-	char buf[4096];
-
-	return getgrnam_r("adm", &gr, buf, sizeof(buf), &grp) == 0 && grp ? grp->gr_gid : 0;
-}
 
 /* path as an absolute name for events, without resolving links (a symlink must show as
  * one); the name as given when the working directory is unknown. */
@@ -142,7 +134,7 @@ static int
 open_context(struct import *im)
 {
 	struct mamori_config_load_opts o = {.path = im->config, .trusted_uid = 0};
-	struct mamori_reporter_opts ro = {.ident = "mamorictl", .log_group = adm_group()};
+	struct mamori_reporter_opts ro;
 	char err[1024];
 	int r;
 
@@ -150,10 +142,7 @@ open_context(struct import *im)
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
-	ro.event_log = im->cfg->report.event_log;
-	ro.state_dir = im->cfg->report.state_dir;
-	ro.spool_dir = im->cfg->report.spool_dir;
-	ro.syslog_socket = im->cfg->report.syslog_socket;
+	ro = mamori_reporter_opts_from(im->cfg, "mamorictl");
 	if ((r = mamori_reporter_new(&ro, &im->rep)) < 0) {
 		fprintf(stderr, _("%s: cannot start reporting events: %s\n"), CMD,
 			mamori_strerror(r));

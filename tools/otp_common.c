@@ -54,15 +54,7 @@ find_caller(char *out, size_t cap)
 static int
 open_reporter(struct otp_ctx *c)
 {
-	const struct mamori_report_config *rc = &c->cfg->report;
-	struct mamori_reporter_opts o = {
-		.ident = "mamorictl",
-		.event_log = rc->event_log,
-		.state_dir = rc->state_dir,
-		.spool_dir = rc->spool_dir,
-		.syslog_socket = rc->syslog_socket,
-		.log_group = mamori_adm_group(),
-	};
+	struct mamori_reporter_opts o = mamori_reporter_opts_from(c->cfg, "mamorictl");
 
 	return mamori_reporter_new(&o, &c->rep);
 }

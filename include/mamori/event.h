@@ -83,6 +83,12 @@ struct mamori_reporter_opts {
 /* The group a newly created durable log gets: adm, or root's when the system has none. */
 gid_t mamori_adm_group(void);
 
+struct mamori_config;
+/* Options for a reporter that follows the configuration's report section (cfg NULL: the
+ * built-in paths), with the adm log group; every program starts its reporter from these. */
+struct mamori_reporter_opts mamori_reporter_opts_from(const struct mamori_config *cfg,
+						      const char *ident);
+
 /* One reporter is used by one thread at a time; any number of processes may report at once
  * (the sequence file's lock orders them). */
 struct mamori_reporter;

@@ -128,15 +128,7 @@ check_request(struct request *rq)
 static int
 open_reporter(const struct mamori_config *cfg, struct mamori_reporter **ret)
 {
-	const struct mamori_report_config *rc = cfg ? &cfg->report : NULL;
-	struct mamori_reporter_opts o = {
-		.ident = "mamori-verify",
-		.event_log = rc ? rc->event_log : NULL,
-		.state_dir = rc ? rc->state_dir : NULL,
-		.spool_dir = rc ? rc->spool_dir : NULL,
-		.syslog_socket = rc ? rc->syslog_socket : NULL,
-		.log_group = mamori_adm_group(),
-	};
+	struct mamori_reporter_opts o = mamori_reporter_opts_from(cfg, "mamori-verify");
 
 	return mamori_reporter_new(&o, ret);
 }
