@@ -141,16 +141,52 @@ scan_packages(xmlNode *root, struct pskc_xml *x, char *err, size_t errlen)
 	return 0;
 }
 
+/* RFC 6030's schema allows these PSKC elements more than once under one parent; every other
+ * PSKC element at most once. A repeated one is refused here, before libpskc (2.6) sees the
+ * file: it keeps only the last copy and leaks the memory of the earlier ones. */
+static bool
+may_repeat(const xmlNode *n)
+{
+	static const char *const names[] = {"KeyPackage", "Extensions", "KeyUsage"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp((const char *)n->name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+static const xmlNode *
+find_repeated(const xmlNode *parent)
+{
+	for (const xmlNode *c = parent->children; c != NULL; c = c->next) {
+		const xmlNode *r;
+
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (is_el(c, NS_PSKC, (const char *)c->name) && !may_repeat(c))
+			for (const xmlNode *d = c->next; d != NULL; d = d->next)
+				if (is_el(d, NS_PSKC, (const char *)c->name))
+					return d;
+		if ((r = find_repeated(c)) != NULL)
+			return r;
+	}
+	return NULL;
+}
+
 static int
 scan_doc(xmlDoc *doc, struct pskc_xml *x, char *err, size_t errlen)
 {
 	xmlNode *root = xmlDocGetRootElement(doc), *mm;
+	const xmlNode *rep;
 	int r;
 
 	if (doc->intSubset != NULL || doc->extSubset != NULL)
 		return pskc_fail(err, errlen, MAMORI_E_CORRUPT, "a DOCTYPE is not allowed in PSKC");
 	if (!is_el(root, NS_PSKC, "KeyContainer"))
 		return pskc_fail(err, errlen, MAMORI_E_CORRUPT, "not a PSKC KeyContainer (RFC 6030)");
+	if ((rep = find_repeated(root)) != NULL)
+		return pskc_fail(err, errlen, MAMORI_E_CORRUPT, "line %ld: element %s given twice",
+			    xmlGetLineNo(rep), (const char *)rep->name);
 	if ((mm = child(root, NS_PSKC, "MACMethod")) != NULL && (r = read_mac_method(mm, x)) < 0)
 		return pskc_fail(err, errlen, r, "malformed MACMethod");
 	return scan_packages(root, x, err, errlen);

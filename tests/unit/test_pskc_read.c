@@ -245,6 +245,8 @@ malformed(void **state)
 	refused("truncated.pskcxml", NULL, MAMORI_E_CORRUPT, "not well-formed XML");
 	refused("doctype-entity.pskcxml", NULL, MAMORI_E_CORRUPT, "DOCTYPE");
 	refused("misspelt-counter.pskcxml", NULL, MAMORI_E_CORRUPT, "does not follow RFC 6030");
+	refused("repeated-issuer.pskcxml", NULL, MAMORI_E_CORRUPT,
+		"line 17: element Issuer given twice");
 }
 
 static void
