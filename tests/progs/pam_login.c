@@ -2,6 +2,7 @@
  * from SERVICE_DIR (pam_start_confdir), each ANSWER answers one prompt in turn, and what the
  * person would see is printed ("prompt:…", "error:…", "info:…"), then "result:NAME".
  * Exit 0 for PAM_SUCCESS, 1 for any other result, 2 for a usage or setup error.
+ * The login comes from PAM_LOGIN_TTY (default pts/3) and, when set, PAM_LOGIN_RHOST.
  *   pam_login SERVICE_DIR USER [ANSWER...] */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +46,7 @@ main(int argc, char **argv)
 	struct script s;
 	struct pam_conv conv = {converse, &s};
 	pam_handle_t *pamh = NULL;
+	const char *tty = getenv("PAM_LOGIN_TTY"), *rhost = getenv("PAM_LOGIN_RHOST");
 	int r;
 
 	if (argc < 3) {
@@ -56,7 +58,9 @@ main(int argc, char **argv)
 	s.next = 0;
 	if (pam_start_confdir("mamori-test", argv[2], &conv, argv[1], &pamh) != PAM_SUCCESS)
 		return 2;
-	(void)pam_set_item(pamh, PAM_TTY, "pts/3");
+	(void)pam_set_item(pamh, PAM_TTY, tty ? tty : "pts/3");
+	if (rhost != NULL)
+		(void)pam_set_item(pamh, PAM_RHOST, rhost);
 	r = pam_authenticate(pamh, 0);
 	printf("result:%s\n", pam_strerror(pamh, r));
 	pam_end(pamh, r);
