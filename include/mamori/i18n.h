@@ -16,4 +16,10 @@
 /* Mark for translation only; the string is translated where it is used. */
 #define N_(s) (s)
 
+/* Bind the text domain to localedir (NULL: the installed catalogues, MAMORI_LOCALEDIR), once
+ * per process; later calls change nothing. Safe from any thread. Touches neither the locale
+ * nor the process's own text domain, so the PAM module may call it inside its host; a program
+ * of ours calls setlocale(LC_ALL, "") itself first. */
+void mamori_i18n_init(const char *localedir);
+
 #endif
