@@ -156,7 +156,7 @@ XGETTEXT_FLAGS := --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ \
 PROGRAMS  := $(MAMORICTL) $(PAM_MOD) $(VERIFY) $(AGENT_BIN)
 
 .PHONY: all check check-unit check-cli check-vm check-valgrind fuzz bench install deb \
-        deps test-deps clean distclean po-update
+        deps test-deps clean distclean po-update po-template
 
 all: $(PROGRAMS) $(MO_FILES)
 
@@ -225,9 +225,13 @@ $(B)/locale/%/LC_MESSAGES/mamori.mo: po/%.po
 	msgfmt --check -o $@ $<
 
 # The template from the sources, then every catalogue merged with it; tests/cli/test_po.sh
-# fails while this has not been run after a message changed.
-po-update:
-	xgettext $(XGETTEXT_FLAGS) -o po/mamori.pot $(PO_SRC)
+# fails while this has not been run after a message changed. po-template writes the template
+# alone to POT (the test compares it with po/mamori.pot).
+POT ?= po/mamori.pot
+po-template:
+	xgettext $(XGETTEXT_FLAGS) -o $(POT) $(PO_SRC)
+
+po-update: po-template
 	for po in $(PO_FILES); do msgmerge --quiet --update --backup=none $$po po/mamori.pot || exit 1; done
 
 # A unit test may need link-time fakes: WRAP_<test name> holds its -Wl,--wrap= flags, and

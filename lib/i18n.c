@@ -1,6 +1,7 @@
 /* Where the catalogues of the text domain live (i18n.h). */
 #include <pthread.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include "mamori/i18n.h"
 
@@ -23,4 +24,10 @@ mamori_i18n_init(const char *localedir)
 		bound = bindtextdomain(MAMORI_TEXTDOMAIN,
 				       localedir != NULL ? localedir : MAMORI_LOCALEDIR) != NULL;
 	(void)pthread_mutex_unlock(&bind_lock);
+}
+
+bool
+mamori_i18n_term_draws_japanese(const char *term)
+{
+	return term == NULL || strcmp(term, "linux") != 0;
 }

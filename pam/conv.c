@@ -26,8 +26,7 @@ mamori_pam_text(pam_handle_t *pamh, const char *msgid)
 
 	if (term == NULL)
 		term = getenv("TERM");
-	/* The Linux console font has no kanji: a translated prompt would show as boxes. */
-	if (term != NULL && strcmp(term, "linux") == 0)
+	if (!mamori_i18n_term_draws_japanese(term))
 		return msgid;
 	mamori_i18n_init(LOCALEDIR);
 	return _(msgid);

@@ -2,6 +2,7 @@
  * answers --help. */
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
@@ -68,6 +69,10 @@ int
 main(int argc, char **argv)
 {
 	(void)setlocale(LC_ALL, "");
+	/* The messages only: the character set stays UTF-8, which the console draws (the QR
+	 * code's half blocks). */
+	if (!mamori_i18n_term_draws_japanese(getenv("TERM")))
+		(void)setlocale(LC_MESSAGES, "C");
 	mamori_i18n_init(LOCALEDIR);
 	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
 		printf("mamorictl %s\n", MAMORI_VERSION);
