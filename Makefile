@@ -357,11 +357,8 @@ install: $(PROGRAMS) $(MO_FILES)
 	install -m 0755 $(B)/mamori-udev $(DESTDIR)$(LIBEXECDIR)/mamori-udev
 	install -m 0644 conf/udev/10-mamori.rules conf/udev/72-mamori-uaccess.rules \
 		$(DESTDIR)$(UDEVRULESDIR)/
-	for l in $(PO_LANGS); do \
-		install -d -m 0755 $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
-		install -m 0644 $(B)/locale/$$l/LC_MESSAGES/mamori.mo \
-			$(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/mamori.mo || exit 1; \
-	done
+	$(foreach l,$(PO_LANGS),install -D -m 0644 $(B)/locale/$(l)/LC_MESSAGES/mamori.mo \
+		$(DESTDIR)$(LOCALEDIR)/$(l)/LC_MESSAGES/mamori.mo &&) true
 
 # ---- packages --------------------------------------------------------------------------------
 # Built in a copy of the tree, so neither the tree nor its parent directory gets build products.
