@@ -26,8 +26,12 @@ mamori_i18n_init(const char *localedir)
 	(void)pthread_mutex_unlock(&bind_lock);
 }
 
+/* "linux", and screen's "screen.linux" when screen runs on the console. */
 bool
 mamori_i18n_term_draws_japanese(const char *term)
 {
-	return term == NULL || strcmp(term, "linux") != 0;
+	size_t n = term != NULL ? strlen(term) : 0;
+
+	return !(n >= 5 && strcmp(term + n - 5, "linux") == 0 &&
+		 (n == 5 || term[n - 6] == '.'));
 }
