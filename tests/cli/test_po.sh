@@ -16,8 +16,12 @@ for tool in xgettext msgfmt msgattrib msgcmp; do
 	command -v $tool >/dev/null || { echo "skip: $tool not installed (package gettext)"; exit 77; }
 done
 
-# The creation date is the one line that differs between two runs on the same sources.
-undated() { grep -v '^"POT-Creation-Date: ' "$1"; }
+# What a template says, in one form whatever gettext version wrote it (line wrapping and order
+# differ between Debian releases); without the creation date, the one line that differs
+# between two runs on the same sources.
+undated() {
+	msgcat --no-wrap --sort-output --no-location "$1" | grep -v '^"POT-Creation-Date: '
+}
 
 # the Makefile's own xgettext invocation, whatever make level this runs at
 if ! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory po-template \
