@@ -8,6 +8,7 @@
 #   make bench           benchmarks, each printing medians beside its anchor
 #   make install         DESTDIR-aware, FHS and Debian multiarch paths
 #   make deb             Debian binary packages into build/deb/
+#   make po-update       po/mamori.pot from the sources, merged into every po/LANG.po
 #
 # Sources are found by wildcard: a new lib/*.c joins libmamori, a new tests/unit/test_*.c
 # becomes a test binary, a new tests/fuzz/fuzz_*.c a fuzz target.
@@ -22,6 +23,7 @@ PREFIX     ?= /usr
 SBINDIR    ?= $(PREFIX)/sbin
 LIBEXECDIR ?= $(PREFIX)/libexec/mamori
 DATADIR    ?= $(PREFIX)/share
+LOCALEDIR  ?= $(DATADIR)/locale
 MANDIR     ?= $(DATADIR)/man
 DOCDIR     ?= $(DATADIR)/doc/mamori
 SYSCONFDIR ?= /etc
@@ -43,7 +45,8 @@ HARDEN_C  := -fstack-protector-strong -fstack-clash-protection -fcf-protection -
 HARDEN_LD := -Wl,-z,relro -Wl,-z,now -Wl,--as-needed
 DEFS      := -D_GNU_SOURCE -DMAMORI_VERSION='"$(VERSION)"' \
              -DMAMORI_SYSCONFDIR='"$(SYSCONFDIR)"' \
-             -DMAMORI_VERIFIER_PATH='"$(LIBEXECDIR)/mamori-verify"'
+             -DMAMORI_VERIFIER_PATH='"$(LIBEXECDIR)/mamori-verify"' \
+             -DMAMORI_LOCALEDIR='"$(LOCALEDIR)"'
 
 ifeq ($(SANITIZE),1)
 B        := build-san
@@ -132,17 +135,30 @@ VERIFY_OBJ := $(VERIFY_SRC:%.c=$(B)/obj/%.o)
 VERIFY     := $(B)/mamori-verify
 
 # Test builds of the module and the verifier (MAMORI_TEST_HOOKS): the module takes
-# verifier=PATH and hands its conf= on, the verifier takes -c CONF. Never installed.
+# verifier=PATH and hands its conf= on, the verifier takes -c CONF; the module and mamorictl
+# read their translations from this build's catalogues. Never installed.
 TB         := $(B)/testbuild
 TB_PAM_MOD := $(TB)/pam_mamori.so
 TB_VERIFY  := $(TB)/mamori-verify
+TB_MAMORICTL := $(TB)/mamorictl
+
+# Translations (po/, text domain "mamori"): po/mamori.pot holds every marked string of the
+# module and mamorictl; each po/LANG.po becomes $(B)/locale/LANG/LC_MESSAGES/mamori.mo.
+PO_SRC    := $(sort $(wildcard pam/*.c tools/*.c tools/verifier/*.c))
+PO_FILES  := $(sort $(wildcard po/*.po))
+PO_LANGS  := $(PO_FILES:po/%.po=%)
+MO_FILES  := $(PO_LANGS:%=$(B)/locale/%/LC_MESSAGES/mamori.mo)
+# No line numbers: the template changes when a message does, not when code moves.
+XGETTEXT_FLAGS := --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ \
+                  --flag=_:1:pass-c-format --flag=N_:1:pass-c-format \
+                  --add-comments=TRANSLATORS: --add-location=file --package-name=mamori
 
 PROGRAMS  := $(MAMORICTL) $(PAM_MOD) $(VERIFY) $(AGENT_BIN)
 
 .PHONY: all check check-unit check-cli check-vm check-valgrind fuzz bench install deb \
-        deps test-deps clean distclean
+        deps test-deps clean distclean po-update po-template
 
-all: $(PROGRAMS)
+all: $(PROGRAMS) $(MO_FILES)
 
 # Objects reached through pattern chains are kept: deleting them would rebuild every test.
 .SECONDARY:
@@ -184,7 +200,8 @@ $(VERIFY): $(VERIFY_OBJ) $(LIBMAMORI)
 
 $(TB)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -DMAMORI_TEST_HOOKS -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -DMAMORI_TEST_HOOKS -DMAMORI_TEST_LOCALEDIR='"$(abspath $(B))/locale"' \
+		-c -o $@ $<
 
 $(TB_PAM_MOD): $(PAM_SRC:%.c=$(TB)/obj/%.o) $(LIBMAMORI) pam/module.map
 	$(CC) $(ALL_LDFLAGS) -shared -Wl,-z,defs -Wl,--version-script=pam/module.map -o $@ \
@@ -192,6 +209,30 @@ $(TB_PAM_MOD): $(PAM_SRC:%.c=$(TB)/obj/%.o) $(LIBMAMORI) pam/module.map
 
 $(TB_VERIFY): $(VERIFY_SRC:%.c=$(TB)/obj/%.o) $(LIBMAMORI)
 	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $(VERIFY_SRC:%.c=$(TB)/obj/%.o) $(LIBMAMORI) $(LIBS)
+
+# Only main() differs (where it binds the text domain); the rest is mamorictl's own objects.
+TB_TOOL_OBJ := $(TB)/obj/tools/mamorictl.o $(filter-out %/tools/mamorictl.o,$(TOOL_OBJ))
+$(TB)/obj/tools/mamorictl.o: debian/changelog
+$(TB_MAMORICTL): $(TB_TOOL_OBJ) $(LIBMAMORI)
+	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $(TB_TOOL_OBJ) $(LIBMAMORI) $(LIBS) $(LIBS_PSKC) \
+		$(LIBS_QR)
+
+# ---- translations ----------------------------------------------------------------------------
+# --check: the translation keeps every printf directive of its msgid (c-format) and the header
+# is complete.
+$(B)/locale/%/LC_MESSAGES/mamori.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check -o $@ $<
+
+# The template from the sources, then every catalogue merged with it; tests/cli/test_po.sh
+# fails while this has not been run after a message changed. po-template writes the template
+# alone to POT (the test compares it with po/mamori.pot).
+POT ?= po/mamori.pot
+po-template:
+	xgettext $(XGETTEXT_FLAGS) -o $(POT) $(PO_SRC)
+
+po-update: po-template
+	for po in $(PO_FILES); do msgmerge --quiet --update --backup=none $$po po/mamori.pot || exit 1; done
 
 # A unit test may need link-time fakes: WRAP_<test name> holds its -Wl,--wrap= flags, and
 # TLIBS_<test name> extra libraries.
@@ -229,6 +270,7 @@ $(B)/bench/%: $(B)/obj/tests/bench/%.o $(LIBMAMORI)
 
 -include $(LIB_OBJ:.o=.d) $(MEDIA_OBJ:.o=.d) $(AGENT_MAIN:%.c=$(B)/obj/%.d) $(TOOL_OBJ:.o=.d) $(VERIFY_OBJ:.o=.d) \
          $(PAM_SRC:%.c=$(TB)/obj/%.d) $(VERIFY_SRC:%.c=$(TB)/obj/%.d) $(THELP_OBJ:.o=.d) $(PAM_OBJ:.o=.d) \
+         $(TB)/obj/tools/mamorictl.d \
          $(UNIT_SRC:tests/unit/%.c=$(B)/obj/tests/unit/%.d) \
          $(PTEST_SRC:%.c=$(B)/obj/%.d) $(B)/obj/tests/pam/harness.d \
          $(PTEST_SRC:%.c=$(B)/obj/%.d) $(B)/obj/tests/pam/harness.d \
@@ -269,7 +311,8 @@ check-vm: test-deps
 	@sh tests/run-suite.sh $(B) vm
 
 .PHONY: all-tests
-all-tests: $(PROGRAMS) $(UNIT_BIN) $(PTEST_BIN) $(TPROG_BIN) $(TB_PAM_MOD) $(TB_VERIFY)
+all-tests: $(PROGRAMS) $(MO_FILES) $(UNIT_BIN) $(PTEST_BIN) $(TPROG_BIN) $(TB_PAM_MOD) $(TB_VERIFY) \
+           $(TB_MAMORICTL)
 
 # ---- fuzzing (clang libFuzzer; library sources compiled into each target) -------------------
 FUZZ_CC     ?= clang
@@ -300,7 +343,7 @@ bench: test-deps $(PROGRAMS) $(BENCH_BIN)
 # mamori-verify is setuid root (mode 4755): a module running as the user (a screen locker)
 # needs it to check a code; it checks only the caller's own account (tools/verifier/).
 # tests/cli/test_install.sh checks the resulting file list and modes.
-install: $(PROGRAMS)
+install: $(PROGRAMS) $(MO_FILES)
 	install -d -m 0755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/mamori \
 		$(DESTDIR)$(SYSCONFDIR)/logrotate.d $(DESTDIR)$(DOCDIR) $(DESTDIR)$(PAMDIR) \
 		$(DESTDIR)$(LIBEXECDIR)
@@ -314,6 +357,8 @@ install: $(PROGRAMS)
 	install -m 0755 $(B)/mamori-udev $(DESTDIR)$(LIBEXECDIR)/mamori-udev
 	install -m 0644 conf/udev/10-mamori.rules conf/udev/72-mamori-uaccess.rules \
 		$(DESTDIR)$(UDEVRULESDIR)/
+	$(foreach l,$(PO_LANGS),install -D -m 0644 $(B)/locale/$(l)/LC_MESSAGES/mamori.mo \
+		$(DESTDIR)$(LOCALEDIR)/$(l)/LC_MESSAGES/mamori.mo &&) true
 
 # ---- packages --------------------------------------------------------------------------------
 # Built in a copy of the tree, so neither the tree nor its parent directory gets build products.

@@ -1,6 +1,7 @@
 /* mamorictl check (自己点検, self-inspection): can this terminal prove its own hardening?
  * Runs every group of checks in the table below, prints one line per result, exits 1 when any
  * result is FAIL. */
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -79,6 +80,9 @@ cmd_check(int argc, char **argv)
 		return r;
 	if (strcmp(opts.root, "/") == 0)
 		opts.root = "";
+	/* JSON is for machines: its messages stay English, the system's error texts too. */
+	if (json)
+		(void)setlocale(LC_MESSAGES, "C");
 	for (size_t i = 0; i < sizeof(check_groups) / sizeof(check_groups[0]); i++)
 		check_groups[i].run(&c);
 	r = json ? check_print_json(&c, stdout) : check_print_text(&c, stdout);

@@ -4,19 +4,20 @@
 
 #include "commands.h"
 #include "mamori/config.h"
+#include "mamori/i18n.h"
 
 static void
 check_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: mamorictl config check [FILE] [--show]\n"
-		"\n"
-		"Load FILE (default %s) with every check the components apply:\n"
-		"root-owned, not writable by group or others, every option known and in range.\n"
-		"Errors are printed as FILE:LINE: OPTION: expected ..., got ... and exit 1.\n"
-		"\n"
-		"  --show    print the configuration in effect, defaults filled in\n"
-		"  --help    this text\n",
+		_("usage: mamorictl config check [FILE] [--show]\n"
+		  "\n"
+		  "Load FILE (default %s) with every check the components apply:\n"
+		  "root-owned, not writable by group or others, every option known and in range.\n"
+		  "Errors are printed as FILE:LINE: OPTION: expected ..., got ... and exit 1.\n"
+		  "\n"
+		  "  --show    print the configuration in effect, defaults filled in\n"
+		  "  --help    this text\n"),
 		MAMORI_CONFIG_PATH);
 }
 
@@ -32,11 +33,11 @@ parse_check_args(int argc, char **argv, const char **path, int *show)
 		} else if (!dashdash && strcmp(argv[i], "--show") == 0) {
 			*show = 1;
 		} else if (!dashdash && argv[i][0] == '-' && argv[i][1] != '\0') {
-			fprintf(stderr, "mamorictl config check: unknown option '%s'\n", argv[i]);
+			fprintf(stderr, _("mamorictl config check: unknown option '%s'\n"), argv[i]);
 			check_usage(stderr);
 			return 2;
 		} else if (*path != NULL) {
-			fprintf(stderr, "mamorictl config check: more than one FILE given\n");
+			fputs(_("mamorictl config check: more than one FILE given\n"), stderr);
 			check_usage(stderr);
 			return 2;
 		} else {
@@ -65,22 +66,22 @@ cmd_config_check(int argc, char **argv)
 		return 1;
 	}
 	if (cfg->source == NULL)
-		printf("%s%s: not found, using the built-in defaults\n%sbuilt-in defaults: ok\n",
+		printf(_("%s%s: not found, using the built-in defaults\n%sbuilt-in defaults: ok\n"),
 		       show ? "# " : "", MAMORI_CONFIG_PATH, show ? "# " : "");
 	else
-		printf("%s%s: ok\n", show ? "# " : "", cfg->source);
+		printf(_("%s%s: ok\n"), show ? "# " : "", cfg->source);
 	/* with --show the status line is a comment, so the output loads as a file again */
 	r = show ? mamori_config_print(cfg, stdout) : 0;
 	mamori_config_free(&cfg);
 	if (r < 0 || fflush(stdout) != 0) {
-		fprintf(stderr, "mamorictl config check: cannot write the output\n");
+		fputs(_("mamorictl config check: cannot write the output\n"), stderr);
 		return 1;
 	}
 	return 0;
 }
 
 static const struct mamorictl_command config_commands[] = {
-	{"check", "check mamori.conf; --show prints the configuration in effect",
+	{"check", N_("check mamori.conf; --show prints the configuration in effect"),
 	 cmd_config_check},
 	{NULL, NULL, NULL},
 };

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "columns.h"
 #include "commands.h"
 #include "mamori/config.h"
 #include "mamori/err.h"
@@ -245,9 +246,12 @@ kind_name(enum mamori_token_type t)
 static int
 list_tokens(struct import *im)
 {
-	/* TRANSLATORS: column headings of the token list; keep the widths */
-	printf("%-24s %-5s %-7s %-6s %s\n", _("SERIAL"), _("KIND"), _("HASH"), _("DIGITS"),
-	       _("COUNTER/STEP"));
+	/* TRANSLATORS: column headings of the token list */
+	put_cell(stdout, _("SERIAL"), 25);
+	put_cell(stdout, _("KIND"), 6);
+	put_cell(stdout, _("HASH"), 8);
+	put_cell(stdout, _("DIGITS"), 7);
+	printf("%s\n", _("COUNTER/STEP"));
 	for (size_t i = 0; i < im->pskc->n_tokens; i++) {
 		const struct mamori_pskc_token *t = &im->pskc->tokens[i];
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "columns.h"
 #include "commands.h"
 #include "mamori/err.h"
 #include "mamori/i18n.h"
@@ -86,8 +87,14 @@ list_users(struct otp_ctx *c)
 
 	if (n < 0)
 		return otp_refuse(c, "state", -errno, _("cannot read the state directory"));
-	printf("%-20s %-4s %-6s %-6s %-7s %-24s %s\n", _("USER"), _("KIND"), _("ALG"),
-	       _("DIGITS"), _("STATE"), _("LOCKED UNTIL"), _("FAILURES"));
+	/* the widths of list_line's columns, one space between */
+	put_cell(stdout, _("USER"), 21);
+	put_cell(stdout, _("KIND"), 5);
+	put_cell(stdout, _("ALG"), 7);
+	put_cell(stdout, _("DIGITS"), 7);
+	put_cell(stdout, _("STATE"), 8);
+	put_cell(stdout, _("LOCKED UNTIL"), 25);
+	printf("%s\n", _("FAILURES"));
 	for (int i = 0; i < n; i++) {
 		/* any other entry is listed, so a planted symlink shows as unusable; the
 		 * temporaries of an update in progress (NAME.tmp.PID) are not users */

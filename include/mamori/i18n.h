@@ -6,6 +6,7 @@
 #define MAMORI_I18N_H
 
 #include <libintl.h>
+#include <stdbool.h>
 
 #define MAMORI_TEXTDOMAIN "mamori"
 
@@ -15,5 +16,16 @@
 
 /* Mark for translation only; the string is translated where it is used. */
 #define N_(s) (s)
+
+/* Bind the text domain to localedir (NULL: the installed catalogues, MAMORI_LOCALEDIR), once
+ * per process; later calls change nothing. Safe from any thread. Touches neither the locale
+ * nor the process's own text domain, so the PAM module may call it inside its host; a program
+ * of ours calls setlocale(LC_ALL, "") itself first. */
+void mamori_i18n_init(const char *localedir);
+
+/* Whether a terminal of this type (the value of TERM, may be NULL) can draw Japanese. The
+ * Linux text console cannot: its fonts hold 512 glyphs at most, and kanji would show as
+ * boxes. Where it cannot, mamori speaks English whatever the locale. */
+bool mamori_i18n_term_draws_japanese(const char *term);
 
 #endif

@@ -28,6 +28,9 @@ expected() {
 	echo "/usr/lib/udev/rules.d/72-mamori-uaccess.rules 644"
 	echo "/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)/security/pam_mamori.so 644"
 	echo "/usr/libexec/mamori/mamori-verify 4755"
+	for po in po/*.po; do
+		echo "/usr/share/locale/$(basename "$po" .po)/LC_MESSAGES/mamori.mo 644"
+	done
 }
 
 installed() {

@@ -139,7 +139,7 @@ lockout_after_five_wrong_codes(void **state)
 				 PAM_AUTH_ERR);
 	assert_int_equal(pam_bench_events(b, "MAMORI-AUTH-203"), 1);
 	assert_non_null(strstr(b->transcript, "error:This account is locked until "));
-	assert_non_null(strstr(b->transcript, "error:IT desk, ext. 1234\n"));
+	assert_non_null(strstr(b->transcript, "error:Please contact IT desk, ext. 1234.\n"));
 	/* locked: still asked for the code (no oracle), and even the right one fails */
 	pam_bench_code(time(NULL), code);
 	assert_int_equal(pam_bench_login(b, "tanaka", args_for(b), ANSWERS("pass-word", code)),
@@ -184,7 +184,7 @@ unenrolled_denied_by_default(void **state)
 	assert_string_equal(b->transcript,
 			    "prompt:Password: \n"
 			    "error:No one-time code is set up for this account.\n"
-			    "error:IT desk, ext. 1234\n");
+			    "error:Please contact IT desk, ext. 1234.\n");
 	assert_int_equal(pam_bench_events(b, "MAMORI-AUTH-205"), 1);
 }
 
@@ -227,7 +227,7 @@ pending_enrolment_is_not_enrolled(void **state)
 	assert_string_equal(b->transcript,
 			    "prompt:Password: \n"
 			    "error:No one-time code is set up for this account.\n"
-			    "error:IT desk, ext. 1234\n");
+			    "error:Please contact IT desk, ext. 1234.\n");
 	assert_int_equal(pam_bench_login(b, "tanaka", args_for(b),
 					 ANSWERS("pass-word", codes[0])),
 			 PAM_AUTH_ERR);

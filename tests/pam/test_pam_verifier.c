@@ -262,7 +262,7 @@ locked_user_is_told(void **state)
 	assert_int_equal(login_as_nobody(v, v->verifier, "nobody", code), PAM_AUTH_ERR);
 	assert_int_equal(pam_bench_events(&v->b, "MAMORI-AUTH-204"), 1);
 	assert_non_null(strstr(v->transcript, "error:This account is locked until "));
-	assert_non_null(strstr(v->transcript, "error:IT desk, ext. 1234\n"));
+	assert_non_null(strstr(v->transcript, "error:Please contact IT desk, ext. 1234.\n"));
 }
 
 static void
