@@ -28,6 +28,9 @@ expected() {
 	echo "/usr/lib/udev/rules.d/72-mamori-uaccess.rules 644"
 	echo "/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)/security/pam_mamori.so 644"
 	echo "/usr/libexec/mamori/mamori-verify 4755"
+	echo "/usr/share/pam-configs/mamori 644"
+	echo "/usr/share/mamori/pam.d/mamori-single-prompt 644"
+	echo "/usr/share/mamori/sshd_config.d/mamori.conf 644"
 }
 
 installed() {
