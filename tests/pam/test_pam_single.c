@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -268,6 +271,49 @@ unusable_state_fails_closed(void **state)
 	assert_int_equal(pam_bench_events(b, "MAMORI-AUTH-209"), 1);
 }
 
+static int
+refuse_to_answer(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
+{
+	(void)n;
+	(void)msg;
+	(void)resp;
+	(void)data;
+	return PAM_CONV_ERR; /* a prompt would end the login with PAM_CONV_ERR */
+}
+
+/* Not root (a screen locker): the state, and so the code length, is out of reach. The first
+ * call refuses the login before it asks anything. */
+static void
+not_root_refuses_before_asking(void **state)
+{
+	struct pam_bench *b = *state;
+	const struct passwd *pw = getpwnam("nobody");
+	int status;
+	pid_t pid;
+
+	assert_non_null(pw);
+	pam_bench_enrol(b, "tanaka", NULL);
+	single_service(b);
+	if ((pid = fork()) == 0) {
+		struct pam_conv conv = {refuse_to_answer, NULL};
+		pam_handle_t *pamh = NULL;
+		int r;
+
+		if (setgroups(0, NULL) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0 ||
+		    geteuid() == 0)
+			_exit(100);
+		if (pam_start_confdir("mamori-test", "tanaka", &conv, b->dir, &pamh) != PAM_SUCCESS)
+			_exit(101);
+		r = pam_authenticate(pamh, 0);
+		pam_end(pamh, r);
+		_exit(r);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), PAM_AUTHINFO_UNAVAIL);
+}
+
 /* A code is judged against the step of the moment it is checked; start well inside a step
  * so that "one step off" stays one step off. */
 static time_t
@@ -318,6 +364,7 @@ main(void)
 		T(unenrolled_denied),
 		T(first_call_alone_grants_nothing),
 		T(unusable_state_fails_closed),
+		T(not_root_refuses_before_asking),
 		T(skew_of_a_code_one_step_off),
 	};
 	return cmocka_run_group_tests_name("pam_single", tests, NULL, NULL);
