@@ -26,6 +26,9 @@ DATADIR    ?= $(PREFIX)/share
 LOCALEDIR  ?= $(DATADIR)/locale
 MANDIR     ?= $(DATADIR)/man
 DOCDIR     ?= $(DATADIR)/doc/mamori
+PAMCONFIGDIR ?= $(DATADIR)/pam-configs
+# shipped, not active: examples an administrator copies into /etc (README "Second factor")
+EXAMPLEDIR ?= $(DATADIR)/mamori
 SYSCONFDIR ?= /etc
 MULTIARCH  ?= $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || $(CC) -print-multiarch)
 PAMDIR     ?= $(PREFIX)/lib/$(MULTIARCH)/security
@@ -353,6 +356,12 @@ install: $(PROGRAMS) $(MO_FILES)
 	install -m 0644 conf/mamori.conf $(DESTDIR)$(SYSCONFDIR)/mamori/mamori.conf
 	install -m 0644 conf/logrotate.mamori $(DESTDIR)$(SYSCONFDIR)/logrotate.d/mamori
 	install -m 0644 doc/events.md $(DESTDIR)$(DOCDIR)/events.md
+	install -d -m 0755 $(DESTDIR)$(PAMCONFIGDIR) $(DESTDIR)$(EXAMPLEDIR)/pam.d \
+		$(DESTDIR)$(EXAMPLEDIR)/sshd_config.d
+	install -m 0644 conf/pam-configs/mamori $(DESTDIR)$(PAMCONFIGDIR)/mamori
+	install -m 0644 conf/pam.d/mamori-single-prompt \
+		$(DESTDIR)$(EXAMPLEDIR)/pam.d/mamori-single-prompt
+	install -m 0644 conf/sshd/mamori.conf $(DESTDIR)$(EXAMPLEDIR)/sshd_config.d/mamori.conf
 	install -d -m 0755 $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(UDEVRULESDIR)
 	install -m 0755 $(B)/mamori-udev $(DESTDIR)$(LIBEXECDIR)/mamori-udev
 	install -m 0644 conf/udev/10-mamori.rules conf/udev/72-mamori-uaccess.rules \

@@ -43,6 +43,31 @@ is_module(const struct mamori_pam_entry *e, const char *name)
 	return !e->must_fail && !e->substack && strcmp(mamori_pam_module_name(e), name) == 0;
 }
 
+/* True when the entry's arguments hold the word arg (the text after the module path). */
+static bool
+has_arg(const struct mamori_pam_entry *e, const char *arg)
+{
+	const char *at = e->module != NULL ? strstr(e->text, e->module) : NULL;
+	size_t n = strlen(arg);
+
+	for (at = at != NULL ? at + strlen(e->module) : NULL; at != NULL && *at != '\0';) {
+		at += strspn(at, " \t");
+		if (strncmp(at, arg, n) == 0 && (at[n] == '\0' || at[n] == ' ' || at[n] == '\t'))
+			return true;
+		at += strcspn(at, " \t");
+	}
+	return false;
+}
+
+/* A line of the checked module that judges the code. pam_mamori.so single_prompt only asks
+ * for password and code before the password module and returns PAM_IGNORE (pam_split.h):
+ * it verifies nothing, so it counts as any other module. */
+static bool
+judges(const struct search *S, const struct mamori_pam_entry *e)
+{
+	return is_module(e, S->module) && !has_arg(e, "single_prompt");
+}
+
 /* The state as bytes; saved states deeper than the next entry are stale and left out. */
 static void
 make_key(const struct search *S, const struct state *s, uint8_t *key)
@@ -113,7 +138,7 @@ seen_lookup(struct search *S, const uint8_t *key, bool insert)
 static size_t
 outcomes(const struct search *S, const struct mamori_pam_entry *e, int *out)
 {
-	bool target = is_module(e, S->module);
+	bool target = judges(S, e);
 	size_t n = 0;
 
 	if (e->must_fail) {
@@ -152,7 +177,7 @@ try_outcome(struct search *S, const struct state *s, int r)
 
 	t.i = pamdispatch_step(S->st, s->i, r, &t.d, &s->saved[e->level]);
 	t.prev = e->level;
-	t.verified = s->verified || (r == PAMCONF_SUCCESS && is_module(e, S->module));
+	t.verified = s->verified || (r == PAMCONF_SUCCESS && judges(S, e));
 	t.exempt = s->exempt || (r == PAMCONF_SUCCESS && is_module(e, "pam_rootok.so"));
 	if ((found = explore(S, &t)) == 1)
 		S->path[S->path_len++] = (struct step){s->i, t.i, r};
@@ -198,7 +223,7 @@ static bool
 module_between(const struct search *S, size_t from, size_t to)
 {
 	for (size_t j = from + 1; j < to && j < S->st->n; j++) {
-		if (is_module(&S->st->entries[j], S->module))
+		if (judges(S, &S->st->entries[j]))
 			return true;
 	}
 	return false;
@@ -213,7 +238,7 @@ explain(const struct search *S, struct mamori_pamstack_verdict *v)
 		const struct mamori_pam_entry *e = &S->st->entries[p->i];
 		int action = e->actions[p->r];
 
-		if (is_module(e, S->module) && p->r != PAMCONF_SUCCESS) {
+		if (judges(S, e) && p->r != PAMCONF_SUCCESS) {
 			v->reason = MAMORI_PAMSTACK_TOLERATED;
 			v->culprit = e;
 			/* a failure that counted was forgotten later by "reset" */

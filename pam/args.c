@@ -13,6 +13,8 @@ mamori_pam_args_parse(int argc, const char **argv, struct mamori_pam_args *ret,
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "debug") == 0) {
 			a.debug = true;
+		} else if (strcmp(argv[i], "single_prompt") == 0) {
+			a.single_prompt = true;
 		} else if (strncmp(argv[i], "conf=", 5) == 0 && argv[i][5] == '/') {
 			a.conf = argv[i] + 5;
 #ifdef MAMORI_TEST_HOOKS

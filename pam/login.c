@@ -18,6 +18,7 @@
 #include "mamori/pam_breakglass.h"
 #include "mamori/pam_conv.h"
 #include "mamori/pam_login.h"
+#include "mamori/pam_split.h"
 #include "mamori/pam_verifier.h"
 #include "mamori/second_factor.h"
 #include "mamori/secmem.h"
@@ -123,7 +124,7 @@ judge(struct login *l)
 
 	/* A locked user is asked too: whether the account is locked is not told before the
 	 * code, so the prompt itself reveals nothing. */
-	if (mamori_pam_ask_code(l->pamh, l->cfg->auth.prompt, &code) != PAM_SUCCESS)
+	if (mamori_pam_code(l->pamh, l->cfg->auth.prompt, &code) != PAM_SUCCESS)
 		return -ECANCELED;
 	r = mamori_sf_verify(&l->sf, code, &res);
 	mamori_free_secret_str(&code);
@@ -181,6 +182,19 @@ second_factor(struct login *l)
 	return judge(l);
 }
 
+/* single_prompt: the first of two calls (pam_split.h). Break-glass needs no code and works
+ * with a broken configuration, as in the second call, which reports it. */
+static int
+single_prompt(struct login *l, int cfg_r)
+{
+	bool whole = mamori_is_physical_console(l->sf.tty, l->sf.rhost) &&
+		     mamori_is_emergency_user(l->sf.user);
+
+	if (!whole && cfg_r < 0)
+		return cfg_r;
+	return mamori_pam_split_prompt(l->pamh, &l->sf, whole);
+}
+
 static void
 login_free(struct login *l)
 {
@@ -214,12 +228,17 @@ mamori_pam_login(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		LOGIN_REPORT(&l, MAMORI_EV_CONF_INVALID,
 			     "configuration invalid; logins that need the second factor are refused",
 			     MAMORI_STR("reason", l.cfg_error));
-	if (break_glass(&l))
+	if (l.args.single_prompt)
+		r = single_prompt(&l, cfg_r);
+	else if (break_glass(&l))
 		r = 0;
 	else if (cfg_r < 0)
 		r = cfg_r;
 	else
 		r = second_factor(&l);
 	login_free(&l);
+	/* The first call of single-prompt mode judges nothing: it may never grant a login. */
+	if (l.args.single_prompt && r == 0)
+		return PAM_IGNORE;
 	return to_pam(r);
 }

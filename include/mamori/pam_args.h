@@ -7,6 +7,8 @@
 struct mamori_pam_args {
 	const char *conf; /* conf=PATH: configuration file; NULL for the default */
 	bool debug;       /* debug: diagnostics at debug level */
+	bool single_prompt; /* single_prompt: the call before the password module that asks
+			     * for password and code at once (pam_split.h) */
 	const char *verifier; /* verifier=PATH, accepted by test builds only (MAMORI_TEST_HOOKS):
 			       * in production the verifier's path is fixed at build time */
 };

@@ -31,6 +31,9 @@ expected() {
 	for po in po/*.po; do
 		echo "/usr/share/locale/$(basename "$po" .po)/LC_MESSAGES/mamori.mo 644"
 	done
+	echo "/usr/share/pam-configs/mamori 644"
+	echo "/usr/share/mamori/pam.d/mamori-single-prompt 644"
+	echo "/usr/share/mamori/sshd_config.d/mamori.conf 644"
 }
 
 installed() {

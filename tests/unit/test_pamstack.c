@@ -100,6 +100,13 @@ named(const struct mamori_pam_entry *e, const char *name)
 	return !e->must_fail && !e->substack && strcmp(mamori_pam_module_name(e), name) == 0;
 }
 
+/* A line of pam_mamori.so that judges the code (single_prompt only asks, pam_split.h). */
+static bool
+judging(const struct mamori_pam_entry *e)
+{
+	return named(e, TARGET) && strstr(e->text, " single_prompt") == NULL;
+}
+
 /* Did this run succeed without pam_mamori.so succeeding (and without pam_rootok.so)? */
 static bool
 run_bypasses(const struct mamori_pamstack *st, const int *results)
@@ -111,7 +118,7 @@ run_bypasses(const struct mamori_pamstack *st, const int *results)
 	bypass = mamori_pamstack_simulate(st, results, ran) == 0;
 	for (size_t i = 0; i < st->n && bypass; i++) {
 		if (ran[i] && results[i] == 0 &&
-		    (named(&st->entries[i], TARGET) || named(&st->entries[i], "pam_rootok.so")))
+		    (judging(&st->entries[i]) || named(&st->entries[i], "pam_rootok.so")))
 			bypass = false;
 	}
 	free(ran);
@@ -128,7 +135,7 @@ random_result(const struct mamori_pam_entry *e, unsigned *seed)
 		return 0;
 	if (named(e, "pam_deny.so"))
 		return 7;
-	if (named(e, TARGET) && r == 25)
+	if (judging(e) && r == 25)
 		return 7;
 	/* success is the interesting case: make it common */
 	return rand_r(seed) % 3 == 0 ? 0 : r;
@@ -491,6 +498,50 @@ rootok_is_no_bypass_but_other_sufficient_modules_are(void **state)
 	mamori_pamstack_free(&st);
 }
 
+/* The shipped single-prompt stack passes; its first line alone is no second factor. */
+static void
+single_prompt_line_is_no_second_factor(void **state)
+{
+	static const struct memfile files[] = {
+		{"xrdp", "@include mamori-single-prompt\n"},
+		{"mamori-single-prompt", NULL},
+		{"first-only", "auth requisite pam_mamori.so single_prompt\n"
+			       "auth required pam_unix.so use_first_pass\n"},
+		{"sufficient", "auth sufficient pam_mamori.so single_prompt debug\n"
+			       "auth required pam_mamori.so\n"},
+		{NULL, NULL},
+	};
+	struct memfile with[5];
+	struct mamori_pamstack *st;
+	struct mamori_pamstack_verdict v;
+	char *shipped = NULL;
+	size_t len;
+	int fd = open("conf/pam.d/mamori-single-prompt", O_RDONLY | O_CLOEXEC);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(mamori_read_all(fd, MAMORI_PAMCONF_MAX_SIZE, &shipped, &len), 0);
+	close(fd);
+	memcpy(with, files, sizeof(with));
+	with[1].text = shipped;
+	st = load_mem(with, "xrdp");
+	v = analyze(st);
+	assert_int_equal(st->problem.kind, MAMORI_PAMSTACK_OK);
+	assert_int_equal(v.kind, MAMORI_PAMSTACK_ENFORCED);
+	mamori_pamstack_free(&st);
+	st = load_mem(with, "first-only");
+	v = analyze(st);
+	assert_int_equal(v.kind, MAMORI_PAMSTACK_BYPASS);
+	mamori_pamstack_free(&st);
+	/* "sufficient" on the asking line: the check cannot know it returns PAM_IGNORE only, and
+	 * says so; a stack worth fixing either way */
+	st = load_mem(with, "sufficient");
+	v = analyze(st);
+	assert_int_equal(v.kind, MAMORI_PAMSTACK_BYPASS);
+	mamori_pamstack_free(&st);
+	free(shipped);
+}
+
 static void
 a_missing_service_is_enoent(void **state)
 {
@@ -520,6 +571,7 @@ main(void)
 		cmocka_unit_test(a_jump_counts_a_substack_as_one),
 		cmocka_unit_test(die_in_a_substack_fails_the_parent),
 		cmocka_unit_test(rootok_is_no_bypass_but_other_sufficient_modules_are),
+		cmocka_unit_test(single_prompt_line_is_no_second_factor),
 		cmocka_unit_test(a_missing_service_is_enoent),
 	};
 
