@@ -9,6 +9,7 @@ static const struct mamorictl_command top_commands[] = {
 	{"config", "check mamori.conf and show the configuration in effect", cmd_config},
 	{"otp", "enrol users for the second factor and administer their state", cmd_otp},
 	{"check", "inspect this terminal: configuration, PAM, sshd, clock, state", cmd_check},
+	{"report", "summarise events received by the collector: violations, gaps, silence", cmd_report},
 	{NULL, NULL, NULL},
 };
 
