@@ -74,13 +74,17 @@ host_wanted(const struct mamori_report *r, struct mamori_rstr host)
 
 /* 1: first time this (host, stream, seq) is seen, 0: a duplicate, <0: error. */
 static int
-first_sight(struct mamori_report *r, const struct mamori_revent *ev)
+first_sight(struct mamori_report *r, struct mamori_rhost *h, const struct mamori_revent *ev)
 {
 	char key[MAMORI_RLINE_HOST_MAX + 1 + MAMORI_RLINE_STREAM_MAX];
-	struct mamori_rstream *s;
+	struct mamori_rstream *s = h->stream;
 	void *v;
 	int rc;
 
+	/* a terminal mostly writes one stream: skip the table while it does */
+	if (s != NULL && s->stream_len == ev->stream.len &&
+	    memcmp(s->stream, ev->stream.p, ev->stream.len) == 0)
+		return mamori_seqset_add(&s->seqs, ev->seq);
 	memcpy(key, ev->host.p, ev->host.len);
 	key[ev->host.len] = '\0';
 	memcpy(key + ev->host.len + 1, ev->stream.p, ev->stream.len);
@@ -89,6 +93,9 @@ first_sight(struct mamori_report *r, const struct mamori_revent *ev)
 		return rc;
 	s = v;
 	s->host_len = ev->host.len;
+	s->stream_len = ev->stream.len;
+	memcpy(s->stream, ev->stream.p, ev->stream.len);
+	h->stream = s;
 	return mamori_seqset_add(&s->seqs, ev->seq);
 }
 
@@ -162,7 +169,7 @@ take_event(struct mamori_report *r, const struct mamori_revent *ev)
 		return rc;
 	h = p;
 	if (ev->seq != 0) {
-		if ((rc = first_sight(r, ev)) < 0)
+		if ((rc = first_sight(r, h, ev)) < 0)
 			return rc;
 		if (rc == 0) {
 			h->duplicates++;

@@ -30,6 +30,7 @@ long_line(struct mamori_report *r, struct reader *rd)
 
 	r->t.long_lines++;
 	r->t.lines++;
+	rd->buf[LINE_MAX_LEN] = '\0';
 	if (mamori_rline_parse(rd->buf, LINE_MAX_LEN, &ev) == MAMORI_RLINE_OTHER)
 		r->t.other++;
 	else
@@ -45,12 +46,14 @@ take_lines(struct mamori_report *r, struct reader *rd, bool eof)
 	int rc;
 
 	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		*nl = '\0';
 		if (!rd->skipping && (rc = mamori_report_line(r, p, (size_t)(nl - p))) < 0)
 			return rc;
 		rd->skipping = false;
 		p = nl + 1;
 	}
 	if (eof && p < end && !rd->skipping) {
+		*end = '\0'; /* the buffer has a byte to spare for it */
 		if ((rc = mamori_report_line(r, p, (size_t)(end - p))) < 0)
 			return rc;
 		p = end;
@@ -69,7 +72,7 @@ take_lines(struct mamori_report *r, struct reader *rd, bool eof)
 static int
 read_gz(struct mamori_report *r, gzFile gz)
 {
-	struct reader rd = {.buf = malloc(BUF_SIZE)};
+	struct reader rd = {.buf = malloc(BUF_SIZE + 1)};
 	int n, rc = 0, zerr;
 
 	if (rd.buf == NULL)

@@ -1,9 +1,11 @@
 /* One line of a collector file, auth.log or events.log: where the mamori event starts, and
  * whether it is one exactly as lib/event_format.c writes it (doc/events.md, "Reading a
- * line"). The syslog header in front (RFC 3164, RFC 5424, rsyslog's file formats) is never
+ * line"). Everything that reaches the report (identifier, time, host, stream, number, user)
+ * is checked byte for byte; the other values only for their extent. The syslog header in front (RFC 3164, RFC 5424, rsyslog's file formats) is never
  * parsed: the event carries its own time, host, stream and number. */
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -13,18 +15,22 @@ struct cur {
 	const char *p, *end;
 };
 
-/* Bare value bytes, as is_bare_char() in event_format.c. */
-static const unsigned char bare_tab[256] = {
-	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
-	['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
-	['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-	['y'] = 1, ['z'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
-	['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1,
-	['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1,
-	['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['.'] = 1, ['_'] = 1,
-	[':'] = 1, ['/'] = 1, ['@'] = 1, ['+'] = 1, [','] = 1, ['-'] = 1,
+/* Byte classes: KEY [a-z0-9_] (field names), BARE what event_format.c writes unquoted
+ * (letters, digits, . _ : / @ + , -), QPLAIN printable ASCII that needs no escape inside
+ * quotes. Bytes from 0x80 are none of these. */
+enum { KEY = 1, BARE = 2, QPLAIN = 4 };
+static const unsigned char cls[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	4, 4, 0, 4, 4, 4, 4, 4, 4, 4, 4, 6, 6, 6, 6, 6,
+	7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 6, 4, 4, 4, 4, 4,
+	6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
+	6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 4, 0, 4, 4, 7,
+	4, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+	7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 4, 4, 4, 4, 0,
 };
+
+#define KEY_IS(k, lit) ((k).len == sizeof(lit) - 1 && memcmp((k).p, (lit), sizeof(lit) - 1) == 0)
 
 static bool
 is_hex(unsigned char c)
@@ -62,7 +68,11 @@ take_quoted(struct cur *c, struct mamori_rstr *v)
 	const unsigned char *end = (const unsigned char *)c->end;
 	size_t n;
 
-	while (s < end && *s != '"') {
+	for (;;) {
+		while (s < end && (cls[*s] & QPLAIN))
+			s++;
+		if (s == end || *s == '"')
+			break;
 		if (*s == '\\') {
 			if (end - s >= 2 && strchr("\"\\nrt", s[1]) != NULL && s[1] != '\0')
 				s += 2;
@@ -70,8 +80,6 @@ take_quoted(struct cur *c, struct mamori_rstr *v)
 				s += 4;
 			else
 				return false;
-		} else if (*s >= 0x20 && *s < 0x7f) {
-			s++;
 		} else if (*s >= 0x80 && (n = utf8_len(s, end)) > 0) {
 			s += n;
 		} else {
@@ -96,13 +104,47 @@ take_value(struct cur *c, struct mamori_rstr *v)
 		if (!take_quoted(c, v))
 			return false;
 	} else {
-		while (s < c->end && bare_tab[(unsigned char)*s])
+		while (s < c->end && (cls[(unsigned char)*s] & BARE))
 			s++;
 		if (s == c->p)
 			return false;
 		v->p = c->p, v->len = (size_t)(s - c->p);
 		c->p = s;
 	}
+	return c->p == c->end || *c->p == ' ';
+}
+
+/* A value nobody reads: only its extent matters (quotes balanced, a quote escaped by an odd
+ * run of backslashes). The bytes of the values that reach the report are checked in full by
+ * take_value; skimming the rest keeps a line within a few memchr calls. */
+static bool
+skim_value(struct cur *c, struct mamori_rstr *v)
+{
+	const char *s = c->p, *from = s + 1, *q;
+	size_t k;
+
+	if (s >= c->end)
+		return false;
+	if (*s == '"') {
+		for (;;) {
+			if ((q = memchr(from, '"', (size_t)(c->end - from))) == NULL)
+				return false;
+			for (k = 0; q - k > from && q[-1 - (ptrdiff_t)k] == '\\'; k++)
+				;
+			if (k % 2 == 0)
+				break;
+			from = q + 1;
+		}
+		c->p = q + 1;
+	} else {
+		/* bare values are short: a plain loop beats a call to memchr */
+		for (q = s; q < c->end && *q != ' '; q++)
+			;
+		if (q == s)
+			return false;
+		c->p = q;
+	}
+	v->p = s, v->len = (size_t)(c->p - s);
 	return c->p == c->end || *c->p == ' ';
 }
 
@@ -115,7 +157,7 @@ take_key(struct cur *c, struct mamori_rstr *k)
 	if (c->p == c->end || *c->p != ' ')
 		return false;
 	s = ++c->p;
-	while (s < c->end && ((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+	while (s < c->end && (cls[(unsigned char)*s] & KEY))
 		s++;
 	if (s == c->p || s - c->p > 32 || s == c->end || *s != '=')
 		return false;
@@ -124,22 +166,17 @@ take_key(struct cur *c, struct mamori_rstr *k)
 	return true;
 }
 
-static bool
-key_is(struct mamori_rstr k, const char *name)
-{
-	size_t n = strlen(name);
-
-	return k.len == n && memcmp(k.p, name, n) == 0;
-}
-
 static int
 severity(struct mamori_rstr v)
 {
-	static const char *const names[] = {"emerg",  "alert", "crit", "err",
-					    "warning", "notice", "info", "debug"};
+	static const struct {
+		const char *name;
+		size_t len;
+	} names[] = {{"emerg", 5}, {"alert", 5},  {"crit", 4}, {"err", 3},
+		     {"warning", 7}, {"notice", 6}, {"info", 4}, {"debug", 5}};
 
 	for (int i = 0; i < 8; i++)
-		if (key_is(v, names[i]))
+		if (v.len == names[i].len && memcmp(v.p, names[i].name, v.len) == 0)
 			return i;
 	return -1;
 }
@@ -169,45 +206,76 @@ parse_head(struct cur *c, struct mamori_revent *ev)
 {
 	struct mamori_rstr k, v;
 
-	if (!take_key(c, &k) || !key_is(k, "sev") || !take_value(c, &v) ||
+	if (!take_key(c, &k) || !KEY_IS(k, "sev") || !take_value(c, &v) ||
 	    (ev->sev = severity(v)) < 0)
 		return false;
-	if (!take_key(c, &k) || !key_is(k, "time") || !take_value(c, &ev->time) ||
+	if (!take_key(c, &k) || !KEY_IS(k, "time") || !take_value(c, &ev->time) ||
 	    mamori_rtime_parse(ev->time.p, ev->time.len, &ev->time_ms) < 0)
 		return false;
-	if (!take_key(c, &k) || !key_is(k, "host") || !take_value(c, &ev->host) ||
+	if (!take_key(c, &k) || !KEY_IS(k, "host") || !take_value(c, &ev->host) ||
 	    ev->host.len > MAMORI_RLINE_HOST_MAX)
 		return false;
 	return true;
 }
 
-/* The fields after the header up to and including msg, which must end the line. */
+/* stream= and seq=, when numbered: always right after host= (event_format.c add_head and
+ * mamori_event_number put them there). */
+static bool
+parse_number(struct cur *c, struct mamori_revent *ev)
+{
+	struct cur save = *c;
+	struct mamori_rstr k, v;
+
+	if (!take_key(c, &k) || !KEY_IS(k, "stream")) {
+		*c = save;
+		return true;
+	}
+	if (!take_value(c, &ev->stream) || ev->stream.len > MAMORI_RLINE_STREAM_MAX ||
+	    !take_key(c, &k) || !KEY_IS(k, "seq") || !take_value(c, &v))
+		return false;
+	return parse_seq(v, &ev->seq);
+}
+
+/* " user=" at or after p, outside the line's end: NULL when none. */
+static const char *
+find_user(const char *p, const char *end)
+{
+	const char *u = strstr(p, " user=");
+
+	return u != NULL && u < end ? u : NULL;
+}
+
+/* The fields after the header: quoted values are skipped whole, so that " user=" counts only
+ * outside them (a device may name itself "x user=boss"); the last value must be msg's and
+ * end the line. strstr, not a loop over the fields: this is the report's inner loop. */
 static bool
 parse_fields(struct cur *c, struct mamori_revent *ev)
 {
-	struct mamori_rstr k, v;
-	bool numbered = false;
+	const char *p = c->p, *q, *u = find_user(p, c->end);
+	struct mamori_rstr v;
 
 	for (;;) {
-		if (!take_key(c, &k))
-			return false;
-		if (key_is(k, "msg"))
-			return c->p < c->end && *c->p == '"' && take_quoted(c, &v) && c->p == c->end;
-		if (!take_value(c, &v))
-			return false;
-		if (key_is(k, "stream") && !numbered && ev->stream.len == 0) {
-			if (v.len > MAMORI_RLINE_STREAM_MAX)
+		q = memchr(p, '"', (size_t)(c->end - p));
+		if (u != NULL && (q == NULL || u < q)) {
+			struct cur uc = {u + 6, c->end};
+
+			if (!take_value(&uc, &ev->user))
 				return false;
-			ev->stream = v;
-		} else if (key_is(k, "seq") && !numbered && ev->stream.len != 0) {
-			if (!parse_seq(v, &ev->seq))
-				return false;
-			numbered = true;
-		} else if (key_is(k, "user") && ev->user.len == 0) {
-			ev->user = v;
-		} else if (key_is(k, "spooled")) {
-			ev->spooled = key_is(v, "1");
+			p = uc.p;
+			u = NULL;
+			continue;
 		}
+		/* every quote opens a value: "key=" before it */
+		if (q == NULL || q[-1] != '=')
+			return false;
+		c->p = q;
+		if (!skim_value(c, &v))
+			return false;
+		if (c->p == c->end)
+			return q - ev->host.p >= 5 && memcmp(q - 5, " msg=", 5) == 0;
+		p = c->p;
+		if (u != NULL && u < p && ev->user.len == 0)
+			u = find_user(p, c->end);
 	}
 }
 
@@ -231,7 +299,7 @@ find_start(const char *line, size_t len)
 {
 	const char *p = line, *end = line + len;
 
-	while ((p = memmem(p, (size_t)(end - p), "MAMORI-", 7)) != NULL) {
+	while ((p = strstr(p, "MAMORI-")) != NULL && p < end) {
 		if ((p == line || p[-1] == ' ') && end - p > 7 && p[7] >= 'A' && p[7] <= 'Z')
 			return p;
 		p += 7;
@@ -257,8 +325,7 @@ mamori_rline_parse(const char *line, size_t len, struct mamori_revent *ev)
 		return MAMORI_RLINE_MALFORMED;
 	e.id.p = start, e.id.len = n;
 	c.p = start + n;
-	if (!parse_head(&c, &e) || !parse_fields(&c, &e) ||
-	    (e.stream.len != 0 && e.seq == 0))
+	if (!parse_head(&c, &e) || !parse_number(&c, &e) || !parse_fields(&c, &e))
 		return MAMORI_RLINE_MALFORMED;
 	*ev = e;
 	return MAMORI_RLINE_EVENT;

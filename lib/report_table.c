@@ -2,9 +2,11 @@
  * entries (what a hostile file can make us allocate), the last hit remembered because
  * consecutive lines mostly come from the same terminal. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "mamori/report.h"
 
@@ -16,18 +18,26 @@ struct slot {
 struct mamori_rtable {
 	struct slot *slots;
 	size_t nslots, count, max, val_size;
+	uint64_t seed;
 	struct mamori_rentry *last;
 };
 
-/* FNV-1a, 64 bit: short keys, no adversary gains from collisions beyond max_entries. */
+/* Eight bytes a step, seeded per table: user names come from login prompts, and names made
+ * to collide under a fixed hash would turn every lookup into a walk through the table. */
 static uint64_t
-hash(const char *k, size_t n)
+hash(uint64_t seed, const char *k, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325u;
+	uint64_t h = seed ^ (n * 0x9e3779b97f4a7c15u), w;
 
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)k[i]) * 0x100000001b3u;
-	return h;
+	for (; n >= 8; k += 8, n -= 8) {
+		memcpy(&w, k, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, k, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+	return h ^ (h >> 29);
 }
 
 int
@@ -40,6 +50,9 @@ mamori_rtable_new(size_t val_size, size_t max_entries, struct mamori_rtable **re
 		return -ENOMEM;
 	}
 	t->nslots = 16, t->max = max_entries, t->val_size = val_size;
+	/* without randomness the table still works, only predictably */
+	if (getrandom(&t->seed, sizeof(t->seed), GRND_NONBLOCK) != sizeof(t->seed))
+		t->seed = (uint64_t)(uintptr_t)t;
 	*ret = t;
 	return 0;
 }
@@ -103,21 +116,33 @@ entry_new(const struct mamori_rtable *t, const char *key, size_t klen)
 	return e;
 }
 
+/* Keys are short: a loop the compiler inlines beats a call to memcmp. */
+static inline bool
+same(const char *a, const char *b, size_t n)
+{
+	if (n > 24)
+		return memcmp(a, b, n) == 0;
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
 int
 mamori_rtable_get(struct mamori_rtable *t, const char *key, size_t klen, void **ret)
 {
 	uint64_t h;
 	size_t i;
 
-	if (t->last != NULL && t->last->klen == klen && memcmp(t->last->key, key, klen) == 0) {
+	if (t->last != NULL && t->last->klen == klen && same(t->last->key, key, klen)) {
 		*ret = t->last->val;
 		return 0;
 	}
-	h = hash(key, klen);
+	h = hash(t->seed, key, klen);
 	for (i = h & (t->nslots - 1); t->slots[i].e != NULL; i = (i + 1) & (t->nslots - 1)) {
 		struct mamori_rentry *e = t->slots[i].e;
 
-		if (t->slots[i].hash == h && e->klen == klen && memcmp(e->key, key, klen) == 0) {
+		if (t->slots[i].hash == h && e->klen == klen && same(e->key, key, klen)) {
 			t->last = e;
 			*ret = e->val;
 			return 0;

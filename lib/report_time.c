@@ -1,4 +1,5 @@
-/* RFC 3339 (§5.6) date-time to UTC milliseconds, without the C library's time zone state:
+/* RFC 3339 (§5.6) date-time to UTC milliseconds (seconds may be left out, as people type
+ * --since 2026-11-28T09:00+09:00), without the C library's time zone state:
  * the event says its own offset, and the report must not depend on the reader's TZ. */
 #include <errno.h>
 #include <stdbool.h>
@@ -78,18 +79,22 @@ parse_tail(const char *s, size_t len, size_t *i, int *frac_ms, int *off_min)
 int
 mamori_rtime_parse(const char *s, size_t len, int64_t *ms)
 {
-	int y, mo, d, h, mi, sec, frac, off;
-	size_t i = 19;
+	int y, mo, d, h, mi, sec = 0, frac, off;
+	size_t i = 16;
 
-	if (len < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') ||
-	    s[13] != ':' || s[16] != ':' || !digits(s, 4, &y) || !digits(s + 5, 2, &mo) ||
-	    !digits(s + 8, 2, &d) || !digits(s + 11, 2, &h) || !digits(s + 14, 2, &mi) ||
-	    !digits(s + 17, 2, &sec))
+	if (len < 17 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') ||
+	    s[13] != ':' || !digits(s, 4, &y) || !digits(s + 5, 2, &mo) || !digits(s + 8, 2, &d) ||
+	    !digits(s + 11, 2, &h) || !digits(s + 14, 2, &mi))
 		return -EINVAL;
+	if (s[16] == ':') {
+		if (len < 20 || !digits(s + 17, 2, &sec))
+			return -EINVAL;
+		i = 19;
+	}
 	/* second 60: a leap second (RFC 3339 §5.7) counts as the last second of its minute */
 	if (mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) || h > 23 || mi > 59 || sec > 60)
 		return -EINVAL;
-	if (parse_tail(s, len, &i, &frac, &off) < 0 || i != len)
+	if ((i == 16 && s[16] == '.') || parse_tail(s, len, &i, &frac, &off) < 0 || i != len)
 		return -EINVAL;
 	if (sec == 60)
 		sec = 59;

@@ -66,6 +66,7 @@ print_summary(FILE *out, const struct mamori_report *r, const struct report_prin
 	int rc = 0;
 
 	text_table_init(&tt, 2, 2u);
+	tt.headless = true;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]) && rc == 0; i++) {
 		(void)snprintf(n, sizeof(n), "%" PRIu64, rows[i].n);
 		rc = text_table_row(&tt, rows[i].label, n);

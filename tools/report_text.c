@@ -100,7 +100,7 @@ text_table_print(FILE *out, const struct text_table *t, const char *indent)
 		fputs(indent, out);
 		for (size_t c = 0; c < t->ncol; c++) {
 			size_t gap = w[c] - text_width(t->rows[r][c]);
-			bool right = r > 0 && (t->numeric >> c & 1u);
+			bool right = (r > 0 || t->headless) && (t->numeric >> c & 1u);
 
 			if (right)
 				pad(out, gap);

@@ -12,6 +12,7 @@
 struct text_table {
 	size_t ncol, nrows, cap;
 	unsigned numeric; /* bit c: column c is right-aligned (the heading row is not) */
+	bool headless;    /* no heading row: the first row is aligned like the rest */
 	char ***rows;
 };
 

@@ -30,7 +30,6 @@ struct mamori_revent {
 	int sev;                   /* syslog severity 0..7 */
 	int64_t time_ms;           /* the event's own time, UTC milliseconds since 1970 */
 	uint64_t seq;              /* 0: unnumbered */
-	bool spooled;
 };
 
 /* Longest host and stream values the formatter writes (encoded); longer is malformed. */
@@ -44,9 +43,11 @@ enum mamori_rline {
 };
 
 /* Find and check the mamori event in one line of a collector file, auth.log or events.log
- * (any syslog header before it is skipped). line[len] need not be readable. A line is an
- * event only if everything the formatter guarantees holds: header order, value encoding,
- * valid UTF-8, no control bytes, msg last. */
+ * (any syslog header before it is skipped). line[len] must be '\0' (the search for user=
+ * is strstr's). A line is an
+ * event only if it has the formatter's shape: header in order, quotes balanced, msg last;
+ * every value the report uses (identifier, time, host, stream, seq, user) encoded exactly as
+ * the formatter does it: valid UTF-8, no control byte, escapes whole. */
 enum mamori_rline mamori_rline_parse(const char *line, size_t len, struct mamori_revent *ev);
 
 /* RFC 3339 time with a numeric offset or Z, seconds and fraction optional:
@@ -136,10 +137,13 @@ struct mamori_rhost {
 	int64_t last_ms;      /* its newest event at or before --until, any kind */
 	char last_time[40];   /* that event's time as written */
 	char last_id[24];
+	struct mamori_rstream *stream; /* the one its last numbered event was in */
 };
 
 struct mamori_rstream {
 	size_t host_len;      /* key = host, NUL, stream */
+	size_t stream_len;
+	char stream[MAMORI_RLINE_STREAM_MAX];
 	struct mamori_seqset seqs;
 };
 
@@ -164,7 +168,7 @@ struct mamori_report {
 int mamori_report_new(const struct mamori_report_opts *opts, struct mamori_report **ret);
 void mamori_report_free(struct mamori_report **r);
 
-/* One line (no newline). 0, or -ENOMEM: the line was not counted. */
+/* One line (no newline; line[len] must be '\0'). 0, or -ENOMEM: the line was not counted. */
 int mamori_report_line(struct mamori_report *r, const char *line, size_t len);
 
 /* Every line of the file at path ("-": standard input), plain or gzip (by content, not by
