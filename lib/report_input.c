@@ -23,19 +23,31 @@ struct reader {
 	bool skipping; /* inside a line longer than LINE_MAX_LEN */
 };
 
+/* A line longer than LINE_MAX_LEN at p (the bytes after its first LINE_MAX_LEN are not
+ * needed any more). */
 static void
-long_line(struct mamori_report *r, struct reader *rd)
+long_line(struct mamori_report *r, char *p)
 {
 	struct mamori_revent ev;
 
 	r->t.long_lines++;
 	r->t.lines++;
-	rd->buf[LINE_MAX_LEN] = '\0';
-	if (mamori_rline_parse(rd->buf, LINE_MAX_LEN, &ev) == MAMORI_RLINE_OTHER)
+	p[LINE_MAX_LEN] = '\0';
+	if (mamori_rline_parse(p, LINE_MAX_LEN, &ev) == MAMORI_RLINE_OTHER)
 		r->t.other++;
 	else
 		r->t.malformed++;
-	rd->skipping = true;
+}
+
+static int
+one_line(struct mamori_report *r, char *p, char *end)
+{
+	*end = '\0';
+	if ((size_t)(end - p) > LINE_MAX_LEN) {
+		long_line(r, p);
+		return 0;
+	}
+	return mamori_report_line(r, p, (size_t)(end - p));
 }
 
 /* Every complete line in the buffer; what is left is moved to its start. */
@@ -46,15 +58,14 @@ take_lines(struct mamori_report *r, struct reader *rd, bool eof)
 	int rc;
 
 	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		*nl = '\0';
-		if (!rd->skipping && (rc = mamori_report_line(r, p, (size_t)(nl - p))) < 0)
+		if (!rd->skipping && (rc = one_line(r, p, nl)) < 0)
 			return rc;
 		rd->skipping = false;
 		p = nl + 1;
 	}
+	/* the buffer has a byte to spare for the last line's NUL */
 	if (eof && p < end && !rd->skipping) {
-		*end = '\0'; /* the buffer has a byte to spare for it */
-		if ((rc = mamori_report_line(r, p, (size_t)(end - p))) < 0)
+		if ((rc = one_line(r, p, end)) < 0)
 			return rc;
 		p = end;
 	}
@@ -62,8 +73,9 @@ take_lines(struct mamori_report *r, struct reader *rd, bool eof)
 		p = end;
 	rd->fill = (size_t)(end - p);
 	memmove(rd->buf, p, rd->fill);
-	if (rd->fill >= LINE_MAX_LEN && !rd->skipping) {
-		long_line(r, rd);
+	if (rd->fill > LINE_MAX_LEN && !rd->skipping) {
+		long_line(r, rd->buf);
+		rd->skipping = true;
 		rd->fill = 0;
 	}
 	return 0;
@@ -90,6 +102,12 @@ read_gz(struct mamori_report *r, gzFile gz)
 		rd.fill += (size_t)n;
 		if ((rc = take_lines(r, &rd, n == 0)) < 0 || n == 0)
 			break;
+	}
+	/* a .gz cut short ends like a whole one, with Z_BUF_ERROR left behind (zlib gzread.c) */
+	if (rc == 0) {
+		(void)gzerror(gz, &zerr);
+		if (zerr == Z_BUF_ERROR)
+			rc = MAMORI_E_CORRUPT;
 	}
 	free(rd.buf);
 	return rc;
