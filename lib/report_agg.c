@@ -124,34 +124,46 @@ tally(struct mamori_rcount *c, bool violation)
 	c->violations += violation;
 }
 
-/* Per identifier, user and day; a full table costs the line its place there, not its count. */
+/* A full table costs the event its row there (counted in unfiled), never its count. */
+static int
+row(struct mamori_rtable *t, const char *key, size_t len, void **ret)
+{
+	int rc = mamori_rtable_get(t, key, len, ret);
+
+	if (rc == -ENOSPC)
+		*ret = NULL;
+	return rc == -ENOSPC ? 0 : rc;
+}
+
+/* Per terminal, identifier, user and day; all rows are found before anything is counted, so a
+ * failure leaves the counts as they were. */
 static int
 count_event(struct mamori_report *r, struct mamori_rhost *h, const struct mamori_revent *ev)
 {
 	bool v = ev->sev <= MAMORI_REPORT_VIOLATION_SEV;
-	void *p;
+	void *id, *user = NULL, *day;
 	int rc;
 
+	if ((rc = row(r->ids, ev->id.p, ev->id.len, &id)) < 0 ||
+	    (ev->user.len > 0 &&
+	     (rc = row(r->users, ev->user.p,
+		       ev->user.len < USER_KEY_MAX ? ev->user.len : USER_KEY_MAX, &user)) < 0) ||
+	    /* the day as the terminal wrote it: YYYY-MM-DD of its own local time */
+	    (rc = row(r->days, ev->time.p, 10, &day)) < 0)
+		return rc;
 	r->t.events++;
 	tally(&h->c, v);
-	if ((rc = mamori_rtable_get(r->ids, ev->id.p, ev->id.len, &p)) == 0) {
-		((struct mamori_rid *)p)->sev = ev->sev;
-		tally(&((struct mamori_rid *)p)->c, v);
+	if (id != NULL) {
+		((struct mamori_rid *)id)->sev = ev->sev;
+		tally(&((struct mamori_rid *)id)->c, v);
 	}
-	if (rc == 0 && ev->user.len > 0)
-		rc = mamori_rtable_get(r->users, ev->user.p,
-				       ev->user.len < USER_KEY_MAX ? ev->user.len : USER_KEY_MAX,
-				       &p);
-	if (rc == 0 && ev->user.len > 0)
-		tally(p, v);
-	/* the day as the terminal wrote it: YYYY-MM-DD of its own local time */
-	if (rc == 0 && (rc = mamori_rtable_get(r->days, ev->time.p, 10, &p)) == 0)
-		tally(p, v);
-	if (rc == -ENOSPC) {
-		r->t.over_limit++;
-		rc = 0;
-	}
-	return rc;
+	if (user != NULL)
+		tally(user, v);
+	if (day != NULL)
+		tally(day, v);
+	if (id == NULL || day == NULL || (ev->user.len > 0 && user == NULL))
+		r->t.unfiled++;
+	return 0;
 }
 
 static int

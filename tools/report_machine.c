@@ -36,6 +36,7 @@ counters(const struct mamori_report *r, const struct report_print_opts *o, const
 	c[n++] = (struct counter){"outside_time", t->outside_time};
 	c[n++] = (struct counter){"other_hosts", t->filtered_host};
 	c[n++] = (struct counter){"over_limit", t->over_limit};
+	c[n++] = (struct counter){"unfiled", t->unfiled};
 	c[n++] = (struct counter){"gaps", v->gaps};
 	c[n++] = (struct counter){"missing", v->missing};
 	c[n++] = (struct counter){"silent", v->n_silent};
@@ -105,7 +106,7 @@ void
 report_print_csv(FILE *out, const struct mamori_report *r, const struct report_print_opts *o,
 		 const struct view *v)
 {
-	struct counter cs[16];
+	struct counter cs[20];
 	size_t n = counters(r, o, v, cs);
 	char c[24], vi[24];
 
@@ -221,7 +222,7 @@ void
 report_print_json(FILE *out, const struct mamori_report *r, const struct report_print_opts *o,
 		  const struct view *v)
 {
-	struct counter cs[16];
+	struct counter cs[20];
 	size_t n = counters(r, o, v, cs);
 	bool first = true;
 

@@ -108,7 +108,7 @@ struct mamori_rentry *mamori_rtable_sorted(const struct mamori_rtable *t,
 /* ---- the summary ------------------------------------------------------------------------ */
 
 /* Limits on what a file can make the report allocate (a collector of a few thousand
- * terminals stays far below). Lines beyond them are counted in over_limit. */
+ * terminals stays far below). What does not fit is counted in over_limit or unfiled. */
 #define MAMORI_REPORT_MAX_HOSTS 65536
 #define MAMORI_REPORT_MAX_STREAMS 65536
 #define MAMORI_REPORT_MAX_USERS 65536
@@ -152,9 +152,13 @@ struct mamori_rid {
 	int sev;
 };
 
+/* Every line counted is exactly one of events, duplicates, malformed, other, filtered_host,
+ * outside_time and over_limit (its terminal or stream did not fit the tables). */
 struct mamori_report_totals {
 	uint64_t lines, events, duplicates, malformed, other, filtered_host, outside_time;
-	uint64_t over_limit, long_lines;
+	uint64_t over_limit;
+	uint64_t unfiled;    /* events counted but missing from the user, event or day table */
+	uint64_t long_lines; /* lines over 64 KiB, also counted as malformed or other */
 };
 
 struct mamori_report {

@@ -208,7 +208,8 @@ table_limits(void **state)
 		assert_int_equal(mamori_report_line(r, line, strlen(line)), 0);
 	}
 	assert_int_equal(mamori_rtable_count(r->ids), MAMORI_REPORT_MAX_IDS);
-	assert_int_equal(r->t.over_limit, 10);
+	assert_int_equal(r->t.unfiled, 10);
+	assert_int_equal(r->t.over_limit, 0);
 	assert_int_equal(r->t.events, MAMORI_REPORT_MAX_IDS + 10);
 	mamori_report_free(&r);
 }
