@@ -36,8 +36,11 @@ hash(uint64_t seed, const char *k, size_t n)
 	}
 	w = 0;
 	memcpy(&w, k, n);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
-	return h ^ (h >> 29);
+	h ^= w;
+	/* MurmurHash3's fmix64: every input bit reaches the low bits the table indexes with */
+	h = (h ^ (h >> 33)) * 0xff51afd7ed558ccdu;
+	h = (h ^ (h >> 33)) * 0xc4ceb9fe1a85ec53u;
+	return h ^ (h >> 33);
 }
 
 int
