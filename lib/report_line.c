@@ -1,8 +1,9 @@
 /* One line of a collector file, auth.log or events.log: where the mamori event starts, and
- * whether it is one exactly as lib/event_format.c writes it (doc/events.md, "Reading a
- * line"). Everything that reaches the report (identifier, time, host, stream, number, user)
- * is checked byte for byte; the other values only for their extent. The syslog header in front (RFC 3164, RFC 5424, rsyslog's file formats) is never
- * parsed: the event carries its own time, host, stream and number. */
+ * whether it has the shape lib/event_format.c gives it (doc/events.md, "Reading a line").
+ * Everything that reaches the report (identifier, time, host, stream, number, user) is
+ * checked byte for byte; the other values only for their extent. The syslog header in front
+ * (RFC 3164, RFC 5424, rsyslog's file formats) is never parsed: the event carries its own
+ * time, host, stream and number. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>

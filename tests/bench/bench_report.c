@@ -1,8 +1,8 @@
 /* bench_report WORK_DIR BUILD_DIR: mamorictl report over a generated collector file of
  * 1,000,000 lines (100 terminals interleaved, lines from the real formatter behind an RFC 3164
- * header, some delivered twice, some missing; one day, so the day table stays small) beside the anchor, `LC_ALL=C grep -c -F MAMORI-`
- * on the same file: the least any tool that reads the file pays. Interleaved, medians of
- * wall time. Then the report's peak RSS (the kernel's ru_maxrss, what /usr/bin/time -v
+ * header, some delivered twice, some missing) beside the anchor, `LC_ALL=C grep -c -F
+ * MAMORI-` on the same file: the least any tool that reads the file pays. Interleaved,
+ * medians of wall time. Then the report's peak RSS (the kernel's ru_maxrss, what /usr/bin/time -v
  * prints) at 1 M and 10 M lines streamed through a pipe: it must not grow with the lines. */
 #include <errno.h>
 #include <fcntl.h>
