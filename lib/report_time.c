@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "mamori/report.h"
 
@@ -76,30 +77,53 @@ parse_tail(const char *s, size_t len, size_t *i, int *frac_ms, int *off_min)
 	return 0;
 }
 
+/* Milliseconds of "YYYY-MM-DDTHH:MM" as if it were UTC. The last one is remembered: lines come
+ * in time order, so most share the minute of the one before (the report's inner loop). */
+static int
+minute_ms(const char *s, int64_t *ms)
+{
+	static _Thread_local struct {
+		char key[16];
+		int64_t ms;
+		bool ok;
+	} last;
+	int y, mo, d, h, mi;
+
+	if (last.ok && memcmp(s, last.key, sizeof(last.key)) == 0) {
+		*ms = last.ms;
+		return 0;
+	}
+	if (s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' ||
+	    !digits(s, 4, &y) || !digits(s + 5, 2, &mo) || !digits(s + 8, 2, &d) ||
+	    !digits(s + 11, 2, &h) || !digits(s + 14, 2, &mi) || mo < 1 || mo > 12 || d < 1 ||
+	    d > month_days(y, mo) || h > 23 || mi > 59)
+		return -EINVAL;
+	*ms = (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60) * 1000;
+	memcpy(last.key, s, sizeof(last.key));
+	last.ms = *ms;
+	last.ok = true;
+	return 0;
+}
+
 int
 mamori_rtime_parse(const char *s, size_t len, int64_t *ms)
 {
-	int y, mo, d, h, mi, sec = 0, frac, off;
+	int sec = 0, frac, off;
+	int64_t minute;
 	size_t i = 16;
 
-	if (len < 17 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') ||
-	    s[13] != ':' || !digits(s, 4, &y) || !digits(s + 5, 2, &mo) || !digits(s + 8, 2, &d) ||
-	    !digits(s + 11, 2, &h) || !digits(s + 14, 2, &mi))
+	if (len < 17 || minute_ms(s, &minute) < 0)
 		return -EINVAL;
 	if (s[16] == ':') {
-		if (len < 20 || !digits(s + 17, 2, &sec))
+		if (len < 20 || !digits(s + 17, 2, &sec) || sec > 60)
 			return -EINVAL;
 		i = 19;
 	}
-	/* second 60: a leap second (RFC 3339 §5.7) counts as the last second of its minute */
-	if (mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) || h > 23 || mi > 59 || sec > 60)
-		return -EINVAL;
 	if ((i == 16 && s[16] == '.') || parse_tail(s, len, &i, &frac, &off) < 0 || i != len)
 		return -EINVAL;
+	/* second 60: a leap second (RFC 3339 §5.7) counts as the last second of its minute */
 	if (sec == 60)
 		sec = 59;
-	*ms = ((days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) - (int64_t)off * 60) *
-		      1000 +
-	      frac;
+	*ms = minute + ((int64_t)sec - (int64_t)off * 60) * 1000 + frac;
 	return 0;
 }
