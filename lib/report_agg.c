@@ -135,6 +135,27 @@ row(struct mamori_rtable *t, const char *key, size_t len, void **ret)
 	return rc == -ENOSPC ? 0 : rc;
 }
 
+/* The user's row; a terminal's events mostly name the person at it, so its last one is kept. */
+static int
+user_row(struct mamori_report *r, struct mamori_rhost *h, const struct mamori_revent *ev,
+	 void **ret)
+{
+	size_t len = ev->user.len < USER_KEY_MAX ? ev->user.len : USER_KEY_MAX;
+	const struct mamori_rentry *e;
+	int rc;
+
+	*ret = NULL;
+	if (h->user != NULL && mamori_rentry_is(h->user, ev->user.p, len)) {
+		*ret = h->user->val;
+		return 0;
+	}
+	if ((rc = mamori_rtable_entry(r->users, ev->user.p, len, &e)) < 0)
+		return rc == -ENOSPC ? 0 : rc;
+	h->user = e;
+	*ret = e->val;
+	return 0;
+}
+
 /* Per terminal, identifier, user and day; all rows are found before anything is counted, so a
  * failure leaves the counts as they were. */
 static int
@@ -145,9 +166,7 @@ count_event(struct mamori_report *r, struct mamori_rhost *h, const struct mamori
 	int rc;
 
 	if ((rc = row(r->ids, ev->id.p, ev->id.len, &id)) < 0 ||
-	    (ev->user.len > 0 &&
-	     (rc = row(r->users, ev->user.p,
-		       ev->user.len < USER_KEY_MAX ? ev->user.len : USER_KEY_MAX, &user)) < 0) ||
+	    (ev->user.len > 0 && (rc = user_row(r, h, ev, &user)) < 0) ||
 	    /* the day as the terminal wrote it: YYYY-MM-DD of its own local time */
 	    (rc = row(r->days, ev->time.p, 10, &day)) < 0)
 		return rc;

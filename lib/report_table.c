@@ -131,23 +131,41 @@ same(const char *a, const char *b, size_t n)
 	return true;
 }
 
+bool
+mamori_rentry_is(const struct mamori_rentry *e, const char *key, size_t klen)
+{
+	return e->klen == klen && same(e->key, key, klen);
+}
+
 int
 mamori_rtable_get(struct mamori_rtable *t, const char *key, size_t klen, void **ret)
+{
+	const struct mamori_rentry *e;
+	int rc = mamori_rtable_entry(t, key, klen, &e);
+
+	if (rc == 0)
+		*ret = e->val;
+	return rc;
+}
+
+int
+mamori_rtable_entry(struct mamori_rtable *t, const char *key, size_t klen,
+		    const struct mamori_rentry **ret)
 {
 	uint64_t h;
 	size_t i;
 
-	if (t->last != NULL && t->last->klen == klen && same(t->last->key, key, klen)) {
-		*ret = t->last->val;
+	if (t->last != NULL && mamori_rentry_is(t->last, key, klen)) {
+		*ret = t->last;
 		return 0;
 	}
 	h = hash(t->seed, key, klen);
 	for (i = h & (t->nslots - 1); t->slots[i].e != NULL; i = (i + 1) & (t->nslots - 1)) {
 		struct mamori_rentry *e = t->slots[i].e;
 
-		if (t->slots[i].hash == h && e->klen == klen && same(e->key, key, klen)) {
+		if (t->slots[i].hash == h && mamori_rentry_is(e, key, klen)) {
 			t->last = e;
-			*ret = e->val;
+			*ret = e;
 			return 0;
 		}
 	}
@@ -161,7 +179,7 @@ mamori_rtable_get(struct mamori_rtable *t, const char *key, size_t klen, void **
 	t->slots[i].hash = h;
 	t->last = t->slots[i].e;
 	t->count++;
-	*ret = t->last->val;
+	*ret = t->last;
 	/* kept at most half full; a failed rehash leaves a fuller but working table */
 	if (t->count * 2 > t->nslots)
 		(void)rehash(t);

@@ -99,6 +99,11 @@ int mamori_rtable_new(size_t val_size, size_t max_entries, struct mamori_rtable 
 void mamori_rtable_free(struct mamori_rtable **t, void (*free_val)(void *val));
 /* The value for key, made (zeroed) when absent: 0, -ENOSPC at max_entries, -ENOMEM. */
 int mamori_rtable_get(struct mamori_rtable *t, const char *key, size_t klen, void **ret);
+/* The same, giving the entry: its key and value stay where they are until the table is freed,
+ * so a caller may keep the pointer and compare with mamori_rentry_is instead of looking up. */
+int mamori_rtable_entry(struct mamori_rtable *t, const char *key, size_t klen,
+			const struct mamori_rentry **ret);
+bool mamori_rentry_is(const struct mamori_rentry *e, const char *key, size_t klen);
 size_t mamori_rtable_count(const struct mamori_rtable *t);
 /* Entries sorted with cmp (qsort on const struct mamori_rentry *), or NULL with *n = 0 when
  * empty or out of memory (*n = SIZE_MAX then). The caller frees the array, not the entries. */
@@ -137,7 +142,8 @@ struct mamori_rhost {
 	int64_t last_ms;      /* its newest event at or before --until, any kind */
 	char last_time[40];   /* that event's time as written */
 	char last_id[24];
-	struct mamori_rstream *stream; /* the one its last numbered event was in */
+	struct mamori_rstream *stream;     /* the one its last numbered event was in */
+	const struct mamori_rentry *user;  /* the user its last event named */
 };
 
 struct mamori_rstream {
