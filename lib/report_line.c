@@ -207,10 +207,11 @@ parse_head(struct cur *c, struct mamori_revent *ev)
 {
 	struct mamori_rstr k, v;
 
-	if (!take_key(c, &k) || !KEY_IS(k, "sev") || !take_value(c, &v) ||
+	/* sev and time are checked by what reads them, more strictly than take_value would */
+	if (!take_key(c, &k) || !KEY_IS(k, "sev") || !skim_value(c, &v) ||
 	    (ev->sev = severity(v)) < 0)
 		return false;
-	if (!take_key(c, &k) || !KEY_IS(k, "time") || !take_value(c, &ev->time) ||
+	if (!take_key(c, &k) || !KEY_IS(k, "time") || !skim_value(c, &ev->time) ||
 	    mamori_rtime_parse(ev->time.p, ev->time.len, &ev->time_ms) < 0)
 		return false;
 	if (!take_key(c, &k) || !KEY_IS(k, "host") || !take_value(c, &ev->host) ||
@@ -232,7 +233,7 @@ parse_number(struct cur *c, struct mamori_revent *ev)
 		return true;
 	}
 	if (!take_value(c, &ev->stream) || ev->stream.len > MAMORI_RLINE_STREAM_MAX ||
-	    !take_key(c, &k) || !KEY_IS(k, "seq") || !take_value(c, &v))
+	    !take_key(c, &k) || !KEY_IS(k, "seq") || !skim_value(c, &v))
 		return false;
 	return parse_seq(v, &ev->seq);
 }

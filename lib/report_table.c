@@ -119,24 +119,6 @@ entry_new(const struct mamori_rtable *t, const char *key, size_t klen)
 	return e;
 }
 
-/* Keys are short: a loop the compiler inlines beats a call to memcmp. */
-static inline bool
-same(const char *a, const char *b, size_t n)
-{
-	if (n > 24)
-		return memcmp(a, b, n) == 0;
-	for (size_t i = 0; i < n; i++)
-		if (a[i] != b[i])
-			return false;
-	return true;
-}
-
-bool
-mamori_rentry_is(const struct mamori_rentry *e, const char *key, size_t klen)
-{
-	return e->klen == klen && same(e->key, key, klen);
-}
-
 int
 mamori_rtable_get(struct mamori_rtable *t, const char *key, size_t klen, void **ret)
 {

@@ -103,7 +103,17 @@ int mamori_rtable_get(struct mamori_rtable *t, const char *key, size_t klen, voi
  * so a caller may keep the pointer and compare with mamori_rentry_is instead of looking up. */
 int mamori_rtable_entry(struct mamori_rtable *t, const char *key, size_t klen,
 			const struct mamori_rentry **ret);
-bool mamori_rentry_is(const struct mamori_rentry *e, const char *key, size_t klen);
+static inline bool
+mamori_rentry_is(const struct mamori_rentry *e, const char *key, size_t klen)
+{
+	/* keys are short: a loop the compiler inlines beats a call to memcmp */
+	if (e->klen != klen)
+		return false;
+	for (size_t i = 0; i < klen; i++)
+		if (e->key[i] != key[i])
+			return false;
+	return true;
+}
 size_t mamori_rtable_count(const struct mamori_rtable *t);
 /* Entries sorted with cmp (qsort on const struct mamori_rentry *), or NULL with *n = 0 when
  * empty or out of memory (*n = SIZE_MAX then). The caller frees the array, not the entries. */
