@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* A slice of the line: not NUL-terminated. Values are as the line writes them (quoted and
  * escaped when the formatter had to), so equal values always compare equal. */
@@ -106,10 +107,20 @@ int mamori_rtable_entry(struct mamori_rtable *t, const char *key, size_t klen,
 static inline bool
 mamori_rentry_is(const struct mamori_rentry *e, const char *key, size_t klen)
 {
-	/* keys are short: a loop the compiler inlines beats a call to memcmp */
+	/* keys are short: eight bytes a step, inlined, beats a call to memcmp */
+	size_t i = 0;
+
 	if (e->klen != klen)
 		return false;
-	for (size_t i = 0; i < klen; i++)
+	for (; i + 8 <= klen; i += 8) {
+		uint64_t a, b;
+
+		memcpy(&a, e->key + i, 8);
+		memcpy(&b, key + i, 8);
+		if (a != b)
+			return false;
+	}
+	for (; i < klen; i++)
 		if (e->key[i] != key[i])
 			return false;
 	return true;
