@@ -80,12 +80,14 @@ PSKC_CFLAGS  := $(or $(shell pkg-config --cflags libpskc libxml-2.0 2>/dev/null)
 # only mamorictl draws QR codes and writes PNG enrolment sheets
 LIBS_QR      := -lqrencode -lpng
 LIBS_MEDIA   := -ludev -lblkid
+# mamorictl report reads rotated .gz collector files
+LIBS_Z       := -lz
 # umockdev (device trees recorded in the VM) for the unit tests that need it; its glib
 # headers are system headers, so -Werror does not judge them.
 UMOCKDEV_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags umockdev-1.0 2>/dev/null))
 UMOCKDEV_LIBS   := $(shell pkg-config --libs umockdev-1.0 2>/dev/null)
 # what libmamori needs; --as-needed drops the ones a program does not use
-LIBS         := $(LIBS_CONFUSE) $(LIBS_CRYPTO) $(LIBS_CRYPT)
+LIBS         := $(LIBS_CONFUSE) $(LIBS_CRYPTO) $(LIBS_CRYPT) $(LIBS_Z)
 
 # ---- sources ---------------------------------------------------------------------------------
 LIB_SRC   := $(sort $(wildcard lib/*.c))

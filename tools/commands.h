@@ -27,6 +27,8 @@ int cmd_otp_import_pskc(int argc, char **argv);
 
 /* mamorictl check: inspect the terminal's hardening (cmd_check.c) */
 int cmd_check(int argc, char **argv);
+/* mamorictl report: summary of collector files and auth.log (cmd_report.c) */
+int cmd_report(int argc, char **argv);
 /* mamorictl otp …: enrolment and administration of the second factor (cmd_otp*.c) */
 int cmd_otp(int argc, char **argv);
 int cmd_otp_enroll(int argc, char **argv);

@@ -19,6 +19,7 @@ static const struct mamorictl_command top_commands[] = {
 	{"config", N_("check mamori.conf and show the configuration in effect"), cmd_config},
 	{"otp", N_("enrol users for the second factor and administer their state"), cmd_otp},
 	{"check", N_("inspect this terminal: configuration, PAM, sshd, clock, state"), cmd_check},
+	{"report", N_("summarise events received by the collector: violations, gaps, silence"), cmd_report},
 	{NULL, NULL, NULL},
 };
 
