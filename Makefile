@@ -296,6 +296,12 @@ fuzz: test-deps $(FUZZ_BIN)
 bench: test-deps $(PROGRAMS) $(BENCH_BIN)
 	@sh tests/bench/run.sh $(B)
 
+# Central forwarding (rsyslog on the terminal and on the collector): examples an administrator
+# enables, never active by default (README, "Central collector").
+RSYSLOG_CONF := conf/rsyslog/60-mamori-forward.conf conf/rsyslog/60-mamori-collector.conf \
+                conf/rsyslog/forward.env conf/rsyslog/collector.env \
+                conf/rsyslog/rsyslog-service-mamori.conf conf/logrotate.mamori-central
+
 # ---- install ---------------------------------------------------------------------------------
 # mamori-verify is setuid root (mode 4755): a module running as the user (a screen locker)
 # needs it to check a code; it checks only the caller's own account (tools/verifier/).
@@ -314,6 +320,8 @@ install: $(PROGRAMS)
 	install -m 0755 $(B)/mamori-udev $(DESTDIR)$(LIBEXECDIR)/mamori-udev
 	install -m 0644 conf/udev/10-mamori.rules conf/udev/72-mamori-uaccess.rules \
 		$(DESTDIR)$(UDEVRULESDIR)/
+	install -d -m 0755 $(DESTDIR)$(DATADIR)/mamori/rsyslog
+	install -m 0644 $(RSYSLOG_CONF) $(DESTDIR)$(DATADIR)/mamori/rsyslog/
 
 # ---- packages --------------------------------------------------------------------------------
 # Built in a copy of the tree, so neither the tree nor its parent directory gets build products.

@@ -28,6 +28,10 @@ expected() {
 	echo "/usr/lib/udev/rules.d/72-mamori-uaccess.rules 644"
 	echo "/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)/security/pam_mamori.so 644"
 	echo "/usr/libexec/mamori/mamori-verify 4755"
+	for f in 60-mamori-forward.conf 60-mamori-collector.conf forward.env collector.env \
+		rsyslog-service-mamori.conf logrotate.mamori-central; do
+		echo "/usr/share/mamori/rsyslog/$f 644"
+	done
 }
 
 installed() {
