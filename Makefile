@@ -3,6 +3,7 @@
 #   make                 build everything into build/
 #   make check           install missing dependencies, run every test this machine can run
 #   make check-unit      the fast loop: unit tests only
+#   make check CHECK_TIERS=syslog  real rsyslogd pairs on loopback (about 3.5 minutes)
 #   make check SANITIZE=1  the whole suite under ASan+UBSan (objects in build-san/)
 #   make fuzz            every fuzz target for FUZZ_SECONDS each (clang libFuzzer)
 #   make bench           benchmarks, each printing medians beside its anchor
