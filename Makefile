@@ -3,6 +3,7 @@
 #   make                 build everything into build/
 #   make check           install missing dependencies, run every test this machine can run
 #   make check-unit      the fast loop: unit tests only
+#   make check CHECK_TIERS=syslog  real rsyslogd pairs on loopback (about 3.5 minutes)
 #   make check SANITIZE=1  the whole suite under ASan+UBSan (objects in build-san/)
 #   make fuzz            every fuzz target for FUZZ_SECONDS each (clang libFuzzer)
 #   make bench           benchmarks, each printing medians beside its anchor
@@ -344,6 +345,12 @@ fuzz: test-deps $(FUZZ_BIN)
 bench: test-deps $(PROGRAMS) $(BENCH_BIN)
 	@sh tests/bench/run.sh $(B)
 
+# Central forwarding (rsyslog on the terminal and on the collector): examples an administrator
+# enables, never active by default (README, "Central collector").
+RSYSLOG_CONF := conf/rsyslog/60-mamori-forward.conf conf/rsyslog/60-mamori-collector.conf \
+                conf/rsyslog/forward.env conf/rsyslog/collector.env \
+                conf/rsyslog/rsyslog-service-mamori.conf conf/logrotate.mamori-central
+
 # ---- install ---------------------------------------------------------------------------------
 # mamori-verify is setuid root (mode 4755): a module running as the user (a screen locker)
 # needs it to check a code; it checks only the caller's own account (tools/verifier/).
@@ -370,6 +377,8 @@ install: $(PROGRAMS) $(MO_FILES)
 		$(DESTDIR)$(UDEVRULESDIR)/
 	$(foreach l,$(PO_LANGS),install -D -m 0644 $(B)/locale/$(l)/LC_MESSAGES/mamori.mo \
 		$(DESTDIR)$(LOCALEDIR)/$(l)/LC_MESSAGES/mamori.mo &&) true
+	install -d -m 0755 $(DESTDIR)$(DATADIR)/mamori/rsyslog
+	install -m 0644 $(RSYSLOG_CONF) $(DESTDIR)$(DATADIR)/mamori/rsyslog/
 
 # ---- packages --------------------------------------------------------------------------------
 # Built in a copy of the tree, so neither the tree nor its parent directory gets build products.

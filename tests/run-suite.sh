@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs the named test tiers against the build directory and prints one summary line per tier
 # and a total ("total: N passed, N failed, N skipped"). Exits non-zero when anything failed.
-#   tests/run-suite.sh BUILD_DIR TIER...     tiers: unit pam cli valgrind vm
+#   tests/run-suite.sh BUILD_DIR TIER...     tiers: unit pam cli syslog valgrind vm
 set -u
 B=$1; shift
 TOTAL_P=0 TOTAL_F=0 TOTAL_S=0
@@ -80,6 +80,7 @@ for tier in "$@"; do
 	pam) run_cmocka_bins pam "$B/tests/pam" env ;;
 	valgrind) run_valgrind ;;
 	cli) run_tap_scripts cli tests/cli/test_*.sh ;;
+	syslog) run_tap_scripts syslog tests/syslog/test_*.sh ;;
 	vm) run_tap_scripts vm tests/vm/check.sh ;;
 	*) echo "run-suite: unknown tier $tier" >&2; exit 2 ;;
 	esac

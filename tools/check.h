@@ -64,5 +64,6 @@ void check_sshd(struct check_ctx *c);
 void check_sshd_match(struct check_ctx *c, const char *config);
 void check_clock(struct check_ctx *c);
 void check_state(struct check_ctx *c);
+void check_forward(struct check_ctx *c);
 
 #endif

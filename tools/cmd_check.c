@@ -21,6 +21,7 @@ static const struct {
 	{"sshd", check_sshd},       /* sshd sends logins through PAM and the code prompt */
 	{"clock", check_clock},     /* TOTP needs a synchronised clock */
 	{"state", check_state},     /* per-user state: owner and modes */
+	{"forward", check_forward}, /* central forwarding: certificates, disk queue */
 };
 
 static void

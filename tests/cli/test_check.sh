@@ -46,6 +46,18 @@ make_root() {
 	chmod 0600 "$r/var/lib/mamori/users/tanaka" "$r/var/lib/mamori/users/.tanaka.lock"
 }
 
+# add_forward ROOT DAYS: forward.env naming a CA and a terminal certificate valid for DAYS
+# days (tests/syslog/make-pki.sh), and 2 KiB of rsyslog disk queue.
+add_forward() {
+	mkdir -p "$1/etc/mamori/tls" "$1/var/spool/rsyslog"
+	PKI_DAYS=$2 sh tests/syslog/make-pki.sh "$T/pki-$2" terminal >/dev/null
+	cp "$T/pki-$2/ca.pem" "$T/pki-$2/terminal.pem" "$1/etc/mamori/tls/"
+	printf 'MAMORI_COLLECTOR=log01\nMAMORI_TLS_CA=/etc/mamori/tls/ca.pem\nMAMORI_TLS_CERT=/etc/mamori/tls/terminal.pem\n' \
+		>"$1/etc/mamori/forward.env"
+	chmod 0644 "$1/etc/mamori/forward.env"
+	head -c 2048 /dev/zero >"$1/var/spool/rsyslog/mamori_fwd.00000001"
+}
+
 # expect_lines NAME RC WANT: exit status and the exact whole stdout
 expect_lines() {
 	if [ "$RC" != "$2" ]; then
@@ -72,9 +84,10 @@ expect_line() {
 # ---- a terminal set up right ---------------------------------------------------------------
 make_root good faillock
 G=$T/good
+add_forward "$G" 400
 run check --root "$G" --sshd "$NOSSHD"
-SUMMARY_OK="Summary: 17 OK, 0 WARN, 0 FAIL."
-[ "${CLOCK%% *}" = WARN ] && SUMMARY_OK="Summary: 16 OK, 1 WARN, 0 FAIL."
+SUMMARY_OK="Summary: 20 OK, 0 WARN, 0 FAIL."
+[ "${CLOCK%% *}" = WARN ] && SUMMARY_OK="Summary: 19 OK, 1 WARN, 0 FAIL."
 expect_lines "a good terminal: every line, exit 0" 0 "OK    configuration: $G/etc/mamori/mamori.conf is valid.
 OK    rollout: users without an enrolled token are refused (auth.unenrolled = deny).
 OK    PAM login: every successful authentication passes pam_mamori.so ($G/etc/pam.d/login).
@@ -92,7 +105,25 @@ OK    PAM polkit-1: pam_faillock.so limits password guessing.
 OK    sshd: not installed ($NOSSHD, $G/etc/ssh/sshd_config); nothing to check.
 $CLOCK
 OK    state store: $G/var/lib/mamori/users is root-owned with mode 0700 and its 2 files are root-owned with mode 0600.
+OK    forwarding: the certificate $G/etc/mamori/tls/ca.pem expires in 400 days.
+OK    forwarding: the certificate $G/etc/mamori/tls/terminal.pem expires in 400 days.
+OK    forwarding: the disk queue files take 2 KiB.
 $SUMMARY_OK"
+
+# ---- forwarding to the central collector ---------------------------------------------------
+make_root nofwd faillock
+run check --root "$T/nofwd" --sshd "$NOSSHD"
+expect_line "no forward.env: a WARN, exit 0" 0 \
+	"WARN  forwarding: $T/nofwd/etc/mamori/forward.env does not exist: events stay on this terminal and do not reach the central collector (README, \"Central collector\")."
+make_root soon faillock
+add_forward "$T/soon" 10
+run check --root "$T/soon" --sshd "$NOSSHD"
+expect_line "a certificate expiring in 10 days: a WARN with the days, exit 0" 0 \
+	"WARN  forwarding: the certificate $T/soon/etc/mamori/tls/terminal.pem expires in 10 days: renew it before forwarding stops."
+echo garbage >"$T/soon/etc/mamori/tls/ca.pem"
+run check --root "$T/soon" --sshd "$NOSSHD"
+expect_line "an unreadable CA certificate: FAIL, exit 1" 1 \
+	"FAIL  forwarding: the certificate $T/soon/etc/mamori/tls/ca.pem cannot be read: RELP to the collector cannot start."
 
 run check --json --root "$G" --sshd "$NOSSHD"
 if [ "$RC" = 0 ] && printf '%s' "$OUT" | python3 -c '

@@ -34,6 +34,10 @@ expected() {
 	echo "/usr/share/pam-configs/mamori 644"
 	echo "/usr/share/mamori/pam.d/mamori-single-prompt 644"
 	echo "/usr/share/mamori/sshd_config.d/mamori.conf 644"
+	for f in 60-mamori-forward.conf 60-mamori-collector.conf forward.env collector.env \
+		rsyslog-service-mamori.conf logrotate.mamori-central; do
+		echo "/usr/share/mamori/rsyslog/$f 644"
+	done
 }
 
 installed() {
