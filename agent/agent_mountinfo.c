@@ -183,6 +183,9 @@ mamori_mountinfo_parse_line(const char *line, size_t len, struct mamori_mount *r
 	struct opts mnt, super;
 	const char *p = line, *end = line + len;
 
+	/* the kernel escapes what it must and never writes a NUL: a line with one is not its */
+	if (memchr(line, '\0', len) != NULL)
+		return MAMORI_E_CORRUPT;
 	for (size_t i = 0; i < 6; i++)
 		if (!next_field(&p, end, &f[i]))
 			return MAMORI_E_CORRUPT;

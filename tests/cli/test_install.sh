@@ -28,6 +28,8 @@ expected() {
 	echo "/usr/lib/udev/rules.d/72-mamori-uaccess.rules 644"
 	echo "/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)/security/pam_mamori.so 644"
 	echo "/usr/libexec/mamori/mamori-verify 4755"
+	echo "/usr/libexec/mamori/mamori-agent 755"
+	echo "$(make_var SYSTEMDUNITDIR)/mamori-agent.service 644"
 }
 
 installed() {
