@@ -273,6 +273,7 @@ static int
 open_fds(struct loop *l)
 {
 	sigset_t set;
+	int r;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
@@ -288,8 +289,8 @@ open_fds(struct loop *l)
 	if ((l->a->udev = udev_new()) == NULL)
 		return report_failed(l->a, "udev", -ENOMEM), -1;
 	/* Without events the agent still works, by rescanning at every re-check. */
-	if (mamori_media_monitor_open(l->a->udev, &l->mon, &l->mon_fd) < 0) {
-		report_failed(l->a, "monitor", -errno > 0 ? -EIO : -errno);
+	if ((r = mamori_media_monitor_open(l->a->udev, &l->mon, &l->mon_fd)) < 0) {
+		report_failed(l->a, "monitor", r);
 		l->mon_fd = -1;
 	}
 	return 0;
