@@ -83,8 +83,6 @@ drop(struct agent *a, struct agent_disk *d)
 }
 
 struct enforce {
-	struct agent *a;
-	struct agent_disk *d;
 	const struct mamori_media_dev *dev;
 	int was_ro;   /* 1 while every node was already read-only */
 	int fixed;    /* nodes the agent made read-only */
@@ -146,6 +144,7 @@ take_in(struct agent *a, const struct mamori_media_dev *dev, const char *syspath
 	enum mamori_media_class cls)
 {
 	struct agent_disk *d = find(a, dev->disk);
+	char real[PATH_MAX];
 
 	if (d == NULL && a->n_disks < AGENT_MAX_DISKS)
 		d = &a->disks[a->n_disks++];
@@ -153,8 +152,6 @@ take_in(struct agent *a, const struct mamori_media_dev *dev, const char *syspath
 		mamori_warn("%s: more than %d disks, not re-checked", dev->disk, AGENT_MAX_DISKS);
 		return;
 	}
-	char real[PATH_MAX];
-
 	memset(d, 0, sizeof(*d));
 	d->dev = *dev;
 	d->cls = cls;
@@ -189,6 +186,7 @@ agent_consider(struct agent *a, const char *syspath, enum agent_origin why)
 {
 	struct mamori_media_dev dev;
 	struct mamori_media_decision dec;
+	struct enforce e = {.dev = &dev, .was_ro = 1};
 	struct agent_disk *known;
 	char disk_path[PATH_MAX];
 	enum mamori_media_class cls;
@@ -206,8 +204,6 @@ agent_consider(struct agent *a, const char *syspath, enum agent_origin why)
 			drop(a, known); /* a new configuration allows it; the flag stays as it is */
 		return 0;
 	}
-	struct enforce e = {.a = a, .dev = &dev, .was_ro = 1};
-
 	r = mamori_media_udev_disk_nodes(a->udev, &dev, enforce_node, &e);
 	if (gone(r))
 		return 0;

@@ -114,7 +114,7 @@ load_config(struct agent *a, bool reload)
 	a->cfg = cfg;
 	a->cfg_ok = true;
 	mamori_log_set_debug(cfg->report.debug);
-	agent_policy_hash(a->cfg_ok ? a->cfg : NULL, a->policy_hash);
+	agent_policy_hash(a->cfg, a->policy_hash);
 	return 1;
 }
 
