@@ -6,7 +6,8 @@
 # filesystem remounted read-only once it runs; `blockdev --setrw` is undone and reported as
 # tamper; a read-write mount made in a window is remounted read-only; a broken configuration
 # on SIGHUP is reported and the one in force kept; SIGTERM ends it with a stop event.
-# Waits are polls with a generous limit, never assertions of speed.
+# Waits are polls with a generous limit, never assertions of speed. KEEP=1 keeps the
+# temporary directory (configuration, event log) for a look after a failure.
 # shellcheck disable=SC2317 # functions run through check() and the trap
 set -u
 AGENT=${BUILD:-build}/mamori-agent
@@ -17,7 +18,7 @@ done
 [ -x "$AGENT" ] || { echo "not ok - $AGENT is built"; exit 1; }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/mamori-agent.XXXXXX")
-LOOP= PID=
+LOOP='' PID=''
 cleanup() {
 	if [ -n "$PID" ]; then kill -TERM "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; fi
 	for m in "$T/mnt1" "$T/mnt2"; do
@@ -45,7 +46,7 @@ check() { # what command...
 # Poll until the command succeeds, at most 15 s: the agent re-checks every second.
 eventually() {
 	i=0
-	while [ $i -lt 150 ]; do
+	while [ "$i" -lt 150 ]; do
 		"$@" 2>/dev/null && return 0
 		sleep 0.1; i=$((i + 1))
 	done
