@@ -34,6 +34,9 @@ SYSCONFDIR ?= /etc
 MULTIARCH  ?= $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || $(CC) -print-multiarch)
 PAMDIR     ?= $(PREFIX)/lib/$(MULTIARCH)/security
 UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
+# where this system's systemd looks for units (/lib/systemd/system on Debian 12, whose
+# dh_installsystemd enables only units found there)
+SYSTEMDUNITDIR ?= $(or $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
 DESTDIR    ?=
 
 # ---- flags -----------------------------------------------------------------------------------
@@ -330,7 +333,7 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -D_GNU_SOURCE -DMAMORI_VERSION='"fuzz"' \
 FUZZ_WRAP   := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=reallocarray,--wrap=strdup
 
 # The pure media logic (no libudev) joins every target too.
-FUZZ_MEDIA_SRC := agent/classify.c agent/decide.c
+FUZZ_MEDIA_SRC := agent/classify.c agent/decide.c agent/agent_mountinfo.c
 
 build-fuzz/%: tests/fuzz/%.c tests/fuzz/wrap.c tests/fuzz/wrap.h $(LIB_SRC) $(FUZZ_MEDIA_SRC) $(wildcard lib/*.h) \
               $(wildcard include/mamori/*.h)
@@ -379,6 +382,9 @@ install: $(PROGRAMS) $(MO_FILES)
 		$(DESTDIR)$(LOCALEDIR)/$(l)/LC_MESSAGES/mamori.mo &&) true
 	install -d -m 0755 $(DESTDIR)$(DATADIR)/mamori/rsyslog
 	install -m 0644 $(RSYSLOG_CONF) $(DESTDIR)$(DATADIR)/mamori/rsyslog/
+	install -m 0755 $(B)/mamori-agent $(DESTDIR)$(LIBEXECDIR)/mamori-agent
+	install -d -m 0755 $(DESTDIR)$(SYSTEMDUNITDIR)
+	install -m 0644 conf/systemd/mamori-agent.service $(DESTDIR)$(SYSTEMDUNITDIR)/
 
 # ---- packages --------------------------------------------------------------------------------
 # Built in a copy of the tree, so neither the tree nor its parent directory gets build products.

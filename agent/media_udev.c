@@ -346,3 +346,75 @@ mamori_media_udev_disk_nodes(struct udev *udev, const struct mamori_media_dev *d
 	udev_device_unref(disk);
 	return r;
 }
+
+int
+mamori_media_udev_each_disk(struct udev *udev, int (*fn)(const char *syspath, void *ctx),
+			    void *ctx)
+{
+	struct udev_enumerate *e = udev_enumerate_new(udev);
+	struct udev_list_entry *it;
+	int r = -ENOMEM;
+
+	if (e == NULL)
+		return r;
+	if ((r = udev_enumerate_add_match_subsystem(e, "block")) < 0 ||
+	    (r = udev_enumerate_add_match_property(e, "DEVTYPE", "disk")) < 0 ||
+	    (r = udev_enumerate_scan_devices(e)) < 0)
+		goto out;
+	r = 0;
+	udev_list_entry_foreach(it, udev_enumerate_get_list_entry(e))
+		if ((r = fn(udev_list_entry_get_name(it), ctx)) < 0)
+			break;
+out:
+	udev_enumerate_unref(e);
+	return r < 0 ? r : 0;
+}
+
+int
+mamori_media_monitor_open(struct udev *udev, struct udev_monitor **ret, int *fd)
+{
+	struct udev_monitor *m = udev_monitor_new_from_netlink(udev, "udev");
+	int r;
+
+	if (m == NULL)
+		return errno > 0 ? -errno : -ENOMEM;
+	if ((r = udev_monitor_filter_add_match_subsystem_devtype(m, "block", NULL)) < 0 ||
+	    (r = udev_monitor_enable_receiving(m)) < 0 || (r = udev_monitor_get_fd(m)) < 0) {
+		udev_monitor_unref(m);
+		return r;
+	}
+	*fd = r;
+	*ret = m;
+	return 0;
+}
+
+int
+mamori_media_monitor_next(struct udev_monitor *mon, char *action, size_t action_len,
+			  char *syspath, size_t syspath_len, char *devtype, size_t devtype_len)
+{
+	struct udev_device *d;
+	const char *path;
+
+	errno = 0;
+	if ((d = udev_monitor_receive_device(mon)) == NULL)
+		return errno > 0 && errno != EAGAIN && errno != EWOULDBLOCK ? -errno : -EAGAIN;
+	path = udev_device_get_syspath(d);
+	if (path == NULL || strlen(path) >= syspath_len) {
+		udev_device_unref(d);
+		return -ENAMETOOLONG;
+	}
+	copy(action, action_len, udev_device_get_action(d));
+	copy(syspath, syspath_len, path);
+	copy(devtype, devtype_len, udev_device_get_devtype(d));
+	udev_device_unref(d);
+	return 0;
+}
+
+void
+mamori_media_monitor_free(struct udev_monitor **mon)
+{
+	if (mon == NULL || *mon == NULL)
+		return;
+	udev_monitor_unref(*mon);
+	*mon = NULL;
+}

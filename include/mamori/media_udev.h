@@ -17,4 +17,24 @@ int mamori_media_udev_read(struct udev *udev, const char *syspath, struct mamori
 int mamori_media_udev_disk_nodes(struct udev *udev, const struct mamori_media_dev *dev,
 				 int (*fn)(const char *devnode, void *ctx), void *ctx);
 
+/* Call fn with the syspath of every whole disk (block devices of type disk) present now.
+ * Stops at and returns the first negative result of fn. */
+int mamori_media_udev_each_disk(struct udev *udev, int (*fn)(const char *syspath, void *ctx),
+				void *ctx);
+
+/* mamori-agent's view of udev events: block devices, after udev's rules ran (the "udev"
+ * source, so mamori-udev has already acted). */
+struct udev_monitor;
+
+/* A non-blocking monitor, receiving; its descriptor for poll(2) in *fd. */
+int mamori_media_monitor_open(struct udev *udev, struct udev_monitor **ret, int *fd);
+
+/* The next queued event: its action ("add", "change", "remove", …), the device's syspath and
+ * devtype ("disk", "partition"). -EAGAIN when none is waiting. */
+int mamori_media_monitor_next(struct udev_monitor *mon, char *action, size_t action_len,
+			      char *syspath, size_t syspath_len, char *devtype,
+			      size_t devtype_len);
+
+void mamori_media_monitor_free(struct udev_monitor **mon);
+
 #endif

@@ -38,6 +38,8 @@ expected() {
 		rsyslog-service-mamori.conf logrotate.mamori-central; do
 		echo "/usr/share/mamori/rsyslog/$f 644"
 	done
+	echo "/usr/libexec/mamori/mamori-agent 755"
+	echo "$(make_var SYSTEMDUNITDIR)/mamori-agent.service 644"
 }
 
 installed() {

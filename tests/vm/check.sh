@@ -211,13 +211,11 @@ test_sd() {
 	t "SD card leaves the guest when removed" sd_gone
 }
 
-# ---- mamori-udev and its rules (not packaged yet: copied in from the build) -----------------
+# ---- mamori-udev and its rules (package mamori-agent) ---------------------------------------
 media_install() {
-	vm_exec 'mkdir -p /usr/libexec/mamori' &&
-		vm_push "$BUILD/mamori-udev" /usr/libexec/mamori/mamori-udev 0755 &&
-		vm_push conf/udev/10-mamori.rules /usr/lib/udev/rules.d/10-mamori.rules 0644 &&
-		vm_push conf/udev/72-mamori-uaccess.rules /usr/lib/udev/rules.d/72-mamori-uaccess.rules 0644 &&
-		vm_exec 'udevadm control --reload' &&
+	vm_exec 'test -x /usr/libexec/mamori/mamori-udev &&
+		test -f /usr/lib/udev/rules.d/10-mamori.rules &&
+		test -f /usr/lib/udev/rules.d/72-mamori-uaccess.rules' &&
 		# a listener like udisks: every block event as udev announces it, with its properties
 		vm_exec 'setsid sh -c "exec udevadm monitor --udev --property --subsystem-match=block \
 			>/run/mamori-monitor.log 2>&1" </dev/null >/dev/null 2>&1 &' &&
@@ -284,7 +282,7 @@ phone_node_closed() {
 test_media_udev() {
 	vm_make_fat_disk "$VM_RUN/stick2.img" 64 STICK2
 	sum=$(sha256sum <"$VM_RUN/stick2.img")
-	t "mamori-udev and its udev rules installed, listener started" media_install || return
+	t "mamori-udev and its udev rules installed by the package, listener started" media_install || return
 	t "media: USB stick disk and partition read-only after plug" media_stick_readonly || return
 	t "media: each announcement of the stick's disk and partitions already read-only" \
 		media_announced_readonly "$MEDIA_DISK"
@@ -300,6 +298,89 @@ test_media_udev() {
 	t "media: phone unplugged" unplugged phone2
 	t "media: keyboard still works with the rules installed" keyboard_appears
 	t "media: keyboard unplugged" unplugged kbd1
+}
+
+# ---- mamori-agent (package mamori-agent, started by its postinst) ---------------------------
+agent_active() { vm_exec 'systemctl is-active --quiet mamori-agent'; }
+
+agent_started_logged() {
+	vm_exec "grep -q '^MAMORI-AGENT-301 .* config=ok ' /var/log/mamori/events.log"
+}
+
+# The stick present at power-on was there before the package: the agent lists it at start.
+agent_boot_stick_listed() {
+	vm_exec "grep '^MAMORI-AGENT-305 ' /var/log/mamori/events.log | grep 'when=start' |
+		grep -q 'serial=boot-stick'"
+}
+
+# The flags of the disk and its partition are back within 2 s of `blockdev --setrw` on both
+# (policy: tamper undone at once), looked at every 0.1 s in the guest.
+agent_restores_setrw() {
+	vm_plug_stick stick3 "$VM_RUN/stick3.img" && plugged blocks stick3 || return 1
+	d=$(vm_query blocks stick3 | head -n 1)
+	AGENT_DISK=$d
+	vm_query wait 20 test -b "/dev/${d}1" || return 1
+	vm_exec "sleep 2; udevadm settle; grep -qx 1 /sys/block/$d/ro || exit 1
+		blockdev --setrw /dev/${d}1 /dev/$d
+		for i in \$(seq 20); do
+			grep -qx 1 /sys/block/$d/ro && grep -qx 1 /sys/block/$d/${d}1/ro && exit 0
+			sleep 0.1
+		done
+		echo flags not back after 2 s: \$(cat /sys/block/$d/ro /sys/block/$d/${d}1/ro); exit 1"
+}
+
+agent_tamper_logged() {
+	vm_exec "sleep 1; grep '^MAMORI-AGENT-306 ' /var/log/mamori/events.log | grep -q 'serial=stick3'"
+}
+
+# The window between --setrw and the agent's next look, used for a read-write mount: the agent
+# is held (SIGSTOP) while the window is open, so the mount is read-write for sure; once it
+# runs again it must remount the filesystem read-only, from its own sandboxed namespace.
+agent_remounts() {
+	d=$AGENT_DISK
+	vm_exec "mkdir -p /mnt/s3; systemctl kill -s STOP mamori-agent
+		blockdev --setrw /dev/${d}1 /dev/$d; mount -o rw /dev/${d}1 /mnt/s3 2>/dev/null
+		grep -q ' /mnt/s3 vfat rw' /proc/mounts; rw=\$?
+		systemctl kill -s CONT mamori-agent
+		[ \$rw -eq 0 ] || { echo the mount in the window was not read-write; exit 1; }
+		for i in \$(seq 50); do
+			grep -q ' /mnt/s3 vfat ro' /proc/mounts && break; sleep 0.1
+		done
+		grep -q ' /mnt/s3 vfat ro' /proc/mounts || { echo still read-write after 5 s; exit 1; }
+		! touch /mnt/s3/written 2>/dev/null || { echo writable; exit 1; }
+		sleep 0.5; umount /mnt/s3
+		grep '^MAMORI-AGENT-307 ' /var/log/mamori/events.log | grep -q 'serial=stick3' ||
+			{ echo no MAMORI-AGENT-307; exit 1; }"
+}
+
+# Enforcement never depends on the agent: stopped, a new stick is still read-only.
+agent_stopped_still_readonly() {
+	vm_exec 'systemctl stop mamori-agent' || return 1
+	vm_exec "grep -q '^MAMORI-AGENT-302 .*udev rules' /var/log/mamori/events.log" ||
+		{ echo "# no MAMORI-AGENT-302"; return 1; }
+	vm_plug_stick stick4 "$VM_RUN/stick4.img" && plugged blocks stick4 || return 1
+	d=$(vm_query blocks stick4 | head -n 1)
+	vm_query wait 20 test -b "/dev/${d}1" &&
+		vm_exec "sleep 2; udevadm settle; grep -qx 1 /sys/block/$d/ro && grep -qx 1 /sys/block/$d/${d}1/ro"
+}
+
+test_agent() {
+	vm_make_fat_disk "$VM_RUN/stick3.img" 64 STICK3
+	vm_make_fat_disk "$VM_RUN/stick4.img" 64 STICK4
+	t "agent: mamori-agent.service is active after the package install" agent_active || return
+	t "agent: MAMORI-AGENT-301 (started) in the durable log" agent_started_logged
+	t "agent: the stick present at power-on is listed at start (MAMORI-AGENT-305)" \
+		agent_boot_stick_listed
+	t "agent: blockdev --setrw on a hot-plugged stick's disk and partition undone within 2 s" \
+		agent_restores_setrw || return
+	t "agent: MAMORI-AGENT-306 (tamper) in the durable log" agent_tamper_logged
+	t "agent: a read-write mount made in the window is remounted read-only (MAMORI-AGENT-307)" \
+		agent_remounts
+	t "agent: stick3 unplugged" unplugged stick3
+	t "agent: stopped (MAMORI-AGENT-302), a new stick is still read-only" \
+		agent_stopped_still_readonly
+	t "agent: stick4 unplugged" unplugged stick4
+	vm_exec 'systemctl start mamori-agent' >/dev/null 2>&1 || :
 }
 
 # A listener on the host's loopback stands in for the central syslog.
@@ -353,6 +434,7 @@ main() {
 	test_keyboard
 	test_ccid
 	test_media_udev
+	test_agent
 	t "guest powers off on the ACPI power button" vm_poweroff
 	vm_log "time: image $((T_TESTS - T_IMAGE))s, boot ${VM_BOOT_SECONDS}s, all tests $(($(date +%s) - T_TESTS))s"
 	[ "$FAILED" -eq 0 ]

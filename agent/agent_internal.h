@@ -1,0 +1,98 @@
+/* mamori-agent's state, shared by its files (agent_main.c runs the loop, agent_enforce.c
+ * finds and protects devices, agent_report.c words the events). Not used elsewhere. */
+#ifndef MAMORI_AGENT_INTERNAL_H
+#define MAMORI_AGENT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "mamori/config.h"
+#include "mamori/event.h"
+#include "mamori/media.h"
+
+/* Limits on what plugging in devices can make the agent hold. A disk beyond the limit is
+ * still made read-only when it appears (and by the udev rules), only not re-checked. */
+#define AGENT_MAX_DISKS 64
+#define AGENT_MAX_NODES 1024
+#define AGENT_MAX_FAILING 32
+
+struct agent_disk {
+	struct mamori_media_dev dev;  /* the whole disk, as read when it was taken in */
+	enum mamori_media_class cls;
+	char syspath[512];            /* resolved: a new device under the same name differs */
+	uint64_t diskseq;             /* the kernel's disk sequence number, 0 when unknown */
+	bool failing;                 /* a failed restore was reported; said once until it works */
+};
+
+struct agent_counts {
+	unsigned long long enforced;  /* devices the agent itself had to make read-only */
+	unsigned long long tampers;   /* cleared flags restored */
+	unsigned long long remounts;  /* read-write mounts made read-only */
+	unsigned long long failures;  /* restores or remounts that did not work */
+};
+
+struct agent {
+	const char *config_path;  /* NULL: MAMORI_CONFIG_PATH */
+	const char *only;         /* --only DISK: every other disk is left alone */
+	struct mamori_config *cfg;/* never NULL while running: defaults when the file is unusable */
+	bool cfg_ok;              /* cfg came from the file; otherwise the fail-closed policy */
+	char policy_hash[17];
+	struct mamori_reporter *rep;
+	struct udev *udev;
+	struct agent_disk disks[AGENT_MAX_DISKS];
+	size_t n_disks;
+	struct agent_counts counts;
+	unsigned long failing_mounts[AGENT_MAX_FAILING]; /* mount ids whose failure was reported */
+	size_t n_failing;
+};
+
+enum agent_origin {
+	AGENT_AT_START,  /* present when the agent started: reported whatever its state */
+	AGENT_AT_EVENT,  /* announced by udev: reported only when the agent had to act */
+	AGENT_AT_RELOAD, /* looked at again under a new configuration: likewise */
+};
+
+/* agent_enforce.c */
+
+/* Every disk present: take in and protect those the policy makes read-only. */
+int agent_scan(struct agent *a, enum agent_origin why);
+
+/* One block device (disk or partition) at syspath: its disk is taken in and protected when
+ * the policy makes it read-only, and let go when the policy no longer does. */
+int agent_consider(struct agent *a, const char *syspath, enum agent_origin why);
+
+/* A disk removed: no longer re-checked. */
+void agent_forget(struct agent *a, const char *syspath);
+
+/* Re-check every disk taken in: read-only flags, then read-write mounts. */
+void agent_recheck(struct agent *a);
+
+/* agent_mounts.c */
+
+/* A block node of a protected disk, as the re-check found it. */
+struct agent_node {
+	dev_t rdev;
+	struct agent_disk *disk;
+	char node[128];
+};
+
+/* Every read-write mount of one of these nodes is remounted read-only and reported. */
+void agent_check_mounts(struct agent *a, const struct agent_node *nodes, size_t n);
+
+/* The media section of the configuration in force (NULL: fail-closed built-in policy). */
+const struct mamori_media_config *agent_media(const struct agent *a);
+
+/* agent_report.c */
+
+/* An event about a device: its identity, then extra fields (empty values left out). */
+void agent_report_dev(struct agent *a, enum mamori_event_id ev, const char *msg,
+		      const struct mamori_media_dev *dev, const char *node,
+		      const struct mamori_field *extra, size_t n_extra);
+
+/* The first 16 hex digits of the SHA-256 of the configuration as `mamorictl config check
+ * --show` prints it; "" when it cannot be computed. */
+void agent_policy_hash(const struct mamori_config *cfg, char out[17]);
+
+#endif
