@@ -28,6 +28,12 @@ expected() {
 	echo "/usr/lib/udev/rules.d/72-mamori-uaccess.rules 644"
 	echo "/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)/security/pam_mamori.so 644"
 	echo "/usr/libexec/mamori/mamori-verify 4755"
+	for page in mamori.7 mamori.conf.5 mamorictl.8 pam_mamori.8 mamori-udev.8 mamori-agent.8; do
+		echo "/usr/share/man/man${page##*.}/$page 644"
+	done
+	for page in mamori.7 mamori.conf.5 mamorictl.8; do
+		echo "/usr/share/man/ja/man${page##*.}/$page 644"
+	done
 }
 
 installed() {
