@@ -131,6 +131,10 @@ FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 FUZZ_SECONDS ?= 60
 
+# Manual pages, hand-written roff: doc/man/NAME.SECTION, translations in doc/man/LANG/.
+MAN_PAGES    := $(sort $(wildcard doc/man/*.[1-8]))
+MAN_JA_PAGES := $(sort $(wildcard doc/man/ja/*.[1-8]))
+
 BENCH_SRC := $(sort $(wildcard tests/bench/bench_*.c))
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
 
@@ -355,6 +359,14 @@ RSYSLOG_CONF := conf/rsyslog/60-mamori-forward.conf conf/rsyslog/60-mamori-colle
                 conf/rsyslog/rsyslog-service-mamori.conf conf/logrotate.mamori-central
 
 # ---- install ---------------------------------------------------------------------------------
+# One install line per manual page: $(1) the page, $(2) the language directory under MANDIR
+# ("" or "ja/"); the section is the page's suffix.
+define install_man
+	install -d -m 0755 $(DESTDIR)$(MANDIR)/$(2)man$(subst .,,$(suffix $(1)))
+	install -m 0644 $(1) $(DESTDIR)$(MANDIR)/$(2)man$(subst .,,$(suffix $(1)))/
+
+endef
+
 # mamori-verify is setuid root (mode 4755): a module running as the user (a screen locker)
 # needs it to check a code; it checks only the caller's own account (tools/verifier/).
 # tests/cli/test_install.sh checks the resulting file list and modes.
@@ -385,6 +397,8 @@ install: $(PROGRAMS) $(MO_FILES)
 	install -m 0755 $(B)/mamori-agent $(DESTDIR)$(LIBEXECDIR)/mamori-agent
 	install -d -m 0755 $(DESTDIR)$(SYSTEMDUNITDIR)
 	install -m 0644 conf/systemd/mamori-agent.service $(DESTDIR)$(SYSTEMDUNITDIR)/
+	$(foreach p,$(MAN_PAGES),$(call install_man,$(p),))
+	$(foreach p,$(MAN_JA_PAGES),$(call install_man,$(p),ja/))
 
 # ---- packages --------------------------------------------------------------------------------
 # Built in a copy of the tree, so neither the tree nor its parent directory gets build products.

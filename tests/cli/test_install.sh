@@ -40,6 +40,12 @@ expected() {
 	done
 	echo "/usr/libexec/mamori/mamori-agent 755"
 	echo "$(make_var SYSTEMDUNITDIR)/mamori-agent.service 644"
+	for page in mamori.7 mamori.conf.5 mamorictl.8 pam_mamori.8 mamori-udev.8 mamori-agent.8; do
+		echo "/usr/share/man/man${page##*.}/$page 644"
+	done
+	for page in mamori.7 mamori.conf.5 mamorictl.8; do
+		echo "/usr/share/man/ja/man${page##*.}/$page 644"
+	done
 }
 
 installed() {
