@@ -100,7 +100,7 @@ else
 fi
 
 # A command is documented when a heading or tag line starts with it ("   otp", "   config
-# check", "       otp enroll USER ...", "   report (being added)").
+# check", "       otp enroll USER ...", "   report [OPTIONS] FILE...").
 missing_commands() { # page
 	render "$1" 200 >"$TMP/wide"
 	while read -r parent cmd; do

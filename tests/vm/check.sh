@@ -406,6 +406,104 @@ test_network() {
 	t "guest reaches nothing else (the host at 10.0.2.2, an unforwarded port)" net_nothing_else
 }
 
+# ---- login with the second factor (the stacks pam-auth-update generates) ----------------
+# Each person has an account with a password and a TOTP enrolment; each test uses its own
+# person, since a code is accepted once and no earlier code after it.
+LOGIN_PW='Haru-2026!'
+
+# login_user NAME: account, password, enrolment; sets URI
+login_user() {
+	URI=$(vm_exec "id $1 >/dev/null 2>&1 || useradd -m -s /bin/sh $1 &&
+		echo '$1:$LOGIN_PW' | chpasswd &&
+		mamorictl otp enroll $1 --no-verify --force | grep '^otpauth://'") &&
+		[ -n "$URI" ]
+}
+# code_of [SECONDS_AHEAD]: the code for the last enrolled URI at the host's clock (UTC, as the
+# guest's), computed by oathtool from the secret in the URI
+code_of() {
+	secret=$(printf '%s\n' "$URI" | sed -n 's/.*[?&]secret=\([A-Z2-7]*\).*/\1/p')
+	oathtool --totp -N "@$(( $(date +%s) + ${1:-0} ))" -b "$secret"
+}
+
+login_stack_enabled() {
+	vm_exec 'pam-auth-update --enable mamori &&
+		grep -q "^auth.*required.*pam_mamori.so" /etc/pam.d/common-auth &&
+		sed -i "s/^#*\s*unenrolled = .*/unenrolled = deny/" /etc/mamori/mamori.conf'
+}
+
+console_login_ok() {
+	login_user yamada || return 1
+	vm_console '\r' 'login: ' 30 >"$VM_RUN/console.out" &&
+		vm_console 'yamada\r' 'Password: ' 30 >>"$VM_RUN/console.out" &&
+		vm_console "$LOGIN_PW\\r" 'One-time code: ' 60 >>"$VM_RUN/console.out" &&
+		vm_console "$(code_of)\\r" '\$ $' 60 >>"$VM_RUN/console.out" &&
+		vm_console 'exit\r' 'login: ' 30 >>"$VM_RUN/console.out"
+}
+
+console_wrong_code_fails() {
+	login_user kimura || return 1
+	wrong=$(code_of | awk '{ printf "%06d", ($1 + 1) % 1000000 }')
+	vm_console 'kimura\r' 'Password: ' 30 >"$VM_RUN/console.out" &&
+		vm_console "$LOGIN_PW\\r" 'One-time code: ' 60 >>"$VM_RUN/console.out" &&
+		vm_console "$wrong\\r" 'Login incorrect' 60 >>"$VM_RUN/console.out" &&
+		vm_console '\r' 'login: ' 30 >>"$VM_RUN/console.out" &&
+		vm_exec "grep -q '^MAMORI-AUTH-202 .*user=kimura .*service=login' /var/log/mamori/events.log"
+}
+
+# sudo -S reads the password and every further prompt of PAM from its standard input
+sudo_demands_code() {
+	login_user sato && vm_exec 'usermod -aG sudo sato' || return 1
+	out=$(vm_exec "runuser -u sato -- sh -c 'printf \"%s\\n\" \"$LOGIN_PW\" | sudo -S -k -p PW: id -u' 2>&1")
+	case $out in *'One-time code'*) ;; *) echo "# sudo without a code: $out"; return 1 ;; esac
+	[ "$(vm_exec "runuser -u sato -- sh -c 'printf \"%s\\n%s\\n\" \"$LOGIN_PW\" $(code_of) | sudo -S -k -p PW: id -u' 2>/dev/null")" = 0 ]
+}
+
+su_demands_code() {
+	login_user suzuki || return 1
+	vm_exec "runuser -u nobody -- sh -c 'printf \"%s\\n\" \"$LOGIN_PW\" | su -c true suzuki'" \
+		>/dev/null 2>&1 && { echo "# su accepted the password alone"; return 1; }
+	[ "$(vm_exec "runuser -u nobody -- sh -c 'printf \"%s\\n%s\\n\" \"$LOGIN_PW\" $(code_of) | su -c whoami suzuki' 2>/dev/null")" = suzuki ]
+}
+
+# ssh with the shipped drop-in; the client answers every prompt through SSH_ASKPASS
+SSH='SSH_ASKPASS=/run/mamori-askpass SSH_ASKPASS_REQUIRE=force DISPLAY=none setsid -w ssh -n
+	-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=no
+	-o NumberOfPasswordPrompts=1'
+ssh_ready() {
+	vm_exec "install -m 0644 /usr/share/mamori/sshd_config.d/mamori.conf /etc/ssh/sshd_config.d/ &&
+		printf '#!/bin/sh\ncase \"\$1\" in *assword*) echo \"$LOGIN_PW\" ;; *ode*) cat /run/mamori-code ;; esac\n' \
+			>/run/mamori-askpass && chmod 0755 /run/mamori-askpass &&
+		systemctl restart ssh && sshd -T | grep -qx 'kbdinteractiveauthentication yes'"
+}
+ssh_demands_code() {
+	login_user ito || return 1
+	vm_exec "echo 000000 >/run/mamori-code; $SSH -o PreferredAuthentications=keyboard-interactive ito@127.0.0.1 true" \
+		>/dev/null 2>&1 && { echo "# ssh accepted a wrong code"; return 1; }
+	vm_exec "echo $(code_of) >/run/mamori-code; $SSH -o PreferredAuthentications=keyboard-interactive ito@127.0.0.1 whoami" |
+		grep -qx ito
+}
+ssh_password_burns_no_code() {
+	login_user kato || return 1
+	code=$(code_of)
+	vm_exec "echo $code >/run/mamori-code; $SSH -o PreferredAuthentications=password kato@127.0.0.1 true" \
+		>/dev/null 2>&1 && { echo "# ssh password authentication got in"; return 1; }
+	vm_exec "! grep -q 'MAMORI-AUTH-20[12] .*user=kato' /var/log/mamori/events.log" &&
+		vm_exec "$SSH -o PreferredAuthentications=keyboard-interactive kato@127.0.0.1 whoami" | grep -qx kato
+}
+
+test_login() {
+	t "login: pam-auth-update --enable mamori stacks pam_mamori in common-auth" login_stack_enabled ||
+		return
+	t "login: serial console, password + TOTP from oathtool logs in" console_login_ok
+	t "login: serial console, password + wrong code is refused (MAMORI-AUTH-202)" \
+		console_wrong_code_fails
+	t "login: sudo asks for the code and accepts password + code" sudo_demands_code
+	t "login: su asks for the code and accepts password + code" su_demands_code
+	t "login: sshd with the shipped drop-in" ssh_ready || return
+	t "login: ssh refuses a wrong code and accepts password + code" ssh_demands_code
+	t "login: ssh password authentication is refused and burns no code" ssh_password_burns_no_code
+}
+
 main() {
 	preflight
 	vm_setup
@@ -435,6 +533,7 @@ main() {
 	test_ccid
 	test_media_udev
 	test_agent
+	test_login
 	t "guest powers off on the ACPI power button" vm_poweroff
 	vm_log "time: image $((T_TESTS - T_IMAGE))s, boot ${VM_BOOT_SECONDS}s, all tests $(($(date +%s) - T_TESTS))s"
 	[ "$FAILED" -eq 0 ]
