@@ -300,8 +300,9 @@ test-deps: deps
 
 # ---- tests -----------------------------------------------------------------------------------
 # Each runner prints its own summary line; tests/run-suite.sh adds them up at the end.
-# Under SANITIZE=1 the VM tier is left out: it tests the packaged (unsanitized) binaries.
-CHECK_TIERS := unit pam cli $(if $(filter 1,$(SANITIZE)),,valgrind vm)
+# Under SANITIZE=1 the syslog and VM tiers are left out: they test rsyslogd and the packaged
+# (unsanitized) binaries.
+CHECK_TIERS := unit pam cli $(if $(filter 1,$(SANITIZE)),,valgrind syslog vm)
 
 check: test-deps
 	@$(MAKE) --no-print-directory all-tests
