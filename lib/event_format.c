@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "mamori/utf8.h"
 #include "mamori/buf.h"
 #include "mamori/err.h"
 #include "mamori/event.h"
@@ -44,33 +45,6 @@ is_bare(const char *v)
 	return true;
 }
 
-/* Length of the well-formed UTF-8 sequence at s (RFC 3629 §4: no overlong forms, no
- * surrogates, nothing above U+10FFFF), or 0. s is NUL-terminated, so no read passes its end. */
-static size_t
-utf8_len(const unsigned char *s)
-{
-	uint32_t cp;
-	size_t n;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1fu;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0fu;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07u;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3fu);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 /* Encode the character at s into out; *ret_in receives how many input bytes it took. */
 static size_t
 encode_unit(const unsigned char *s, char out[4], size_t *ret_in)
@@ -96,7 +70,7 @@ encode_unit(const unsigned char *s, char out[4], size_t *ret_in)
 		out[0] = (char)s[0];
 		return 1;
 	}
-	if ((n = utf8_len(s)) > 0) {
+	if ((n = mamori_utf8_len(s, 4)) > 0) {
 		memcpy(out, s, n);
 		*ret_in = n;
 		return n;

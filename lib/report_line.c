@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "mamori/utf8.h"
 #include "mamori/report.h"
 
 struct cur {
@@ -39,28 +40,6 @@ is_hex(unsigned char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
 }
 
-/* Length of the well-formed UTF-8 sequence at s (RFC 3629 §4), or 0; never reads past end. */
-static size_t
-utf8_len(const unsigned char *s, const unsigned char *end)
-{
-	size_t n = s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3
-						     : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
-	uint32_t cp;
-
-	if (n == 0 || (size_t)(end - s) < n)
-		return 0;
-	cp = s[0] & (n == 2 ? 0x1fu : n == 3 ? 0x0fu : 0x07u);
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3fu);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 /* A quoted value at c->p ('"' … '"'), escapes whole, UTF-8 valid, no control byte. */
 static bool
 take_quoted(struct cur *c, struct mamori_rstr *v)
@@ -81,7 +60,7 @@ take_quoted(struct cur *c, struct mamori_rstr *v)
 				s += 4;
 			else
 				return false;
-		} else if (*s >= 0x80 && (n = utf8_len(s, end)) > 0) {
+		} else if (*s >= 0x80 && (n = mamori_utf8_len(s, (size_t)(end - s))) > 0) {
 			s += n;
 		} else {
 			return false;

@@ -9,7 +9,7 @@
 #include "mamori/userstate.h"
 
 /* Ten symbols from an alphabet without look-alikes (0/o, 1/l/i), about 49 bits; shown as
- * "xxxxx-xxxxx". */
+ * "abcde-fghjk". */
 #define MAMORI_RECOVERY_SYMBOLS 10
 #define MAMORI_RECOVERY_TEXT (MAMORI_RECOVERY_SYMBOLS + 2) /* with the dash and NUL */
 

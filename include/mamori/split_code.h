@@ -3,7 +3,7 @@
  * keyboard-interactive clients).
  *
  * The format, read from the end of the answer so that a password may hold any character:
- *   - PASSWORD followed by a recovery code in its printed form "xxxxx-xxxxx" (five symbols,
+ *   - PASSWORD followed by a recovery code in its printed form "abcde-fghjk" (five symbols,
  *     a dash, five symbols; case does not matter): the last 11 characters are the code;
  *   - otherwise PASSWORD followed by the one-time code: the last `digits` characters (the
  *     user's configured code length, 6 to 8), which must all be decimal digits.
@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-/* Characters of a recovery code in its printed form ("xxxxx-xxxxx"). */
+/* Characters of a recovery code in its printed form ("abcde-fghjk"). */
 #define MAMORI_SPLIT_RECOVERY_LEN 11
 
 /* Where the code starts in answer (length len, not necessarily NUL-terminated): the
