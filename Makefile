@@ -199,8 +199,9 @@ $(LIBMEDIA): $(MEDIA_OBJ)
 $(B)/mamori-%: $(B)/obj/agent/%_main.o $(LIBMEDIA) $(LIBMAMORI)
 	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $< $(LIBMEDIA) $(LIBMAMORI) $(LIBS_MEDIA) $(LIBS)
 
-$(MAMORICTL): $(TOOL_OBJ) $(LIBMAMORI)
-	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $(TOOL_OBJ) $(LIBMAMORI) $(LIBS) $(LIBS_PSKC) $(LIBS_QR)
+$(MAMORICTL): $(TOOL_OBJ) $(LIBMEDIA) $(LIBMAMORI)
+	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $(TOOL_OBJ) $(LIBMEDIA) $(LIBMAMORI) $(LIBS) \
+		$(LIBS_PSKC) $(LIBS_QR) $(LIBS_MEDIA)
 
 # Only pam_sm_* leave the module (pam/module.map); -z defs catches a missing symbol at link
 # time instead of at someone's login.
@@ -226,9 +227,9 @@ $(TB_VERIFY): $(VERIFY_SRC:%.c=$(TB)/obj/%.o) $(LIBMAMORI)
 # Only main() differs (where it binds the text domain); the rest is mamorictl's own objects.
 TB_TOOL_OBJ := $(TB)/obj/tools/mamorictl.o $(filter-out %/tools/mamorictl.o,$(TOOL_OBJ))
 $(TB)/obj/tools/mamorictl.o: debian/changelog
-$(TB_MAMORICTL): $(TB_TOOL_OBJ) $(LIBMAMORI)
-	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $(TB_TOOL_OBJ) $(LIBMAMORI) $(LIBS) $(LIBS_PSKC) \
-		$(LIBS_QR)
+$(TB_MAMORICTL): $(TB_TOOL_OBJ) $(LIBMEDIA) $(LIBMAMORI)
+	$(CC) $(ALL_LDFLAGS) $(PIE_LDFLAGS) -o $@ $(TB_TOOL_OBJ) $(LIBMEDIA) $(LIBMAMORI) $(LIBS) \
+		$(LIBS_PSKC) $(LIBS_QR) $(LIBS_MEDIA)
 
 # ---- translations ----------------------------------------------------------------------------
 # --check: the translation keeps every printf directive of its msgid (c-format) and the header

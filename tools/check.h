@@ -15,6 +15,7 @@ struct check_opts {
 	const char *root;        /* files are read below this directory ("" for /) */
 	const char *sshd;        /* the sshd program */
 	const char *sshd_config; /* its configuration file, NULL: ROOT/etc/ssh/sshd_config */
+	const char *config;      /* mamori.conf to check, NULL: ROOT/etc/mamori/mamori.conf */
 };
 
 struct check_result {
@@ -31,6 +32,7 @@ struct check_ctx {
 	const struct check_opts *opts;
 	struct mamori_config *cfg; /* the configuration, or the defaults when invalid */
 	bool config_valid;
+	bool udevd_running;        /* set by check_media: udev's database is current */
 	char config_path[4096];
 	struct check_result *results;
 	size_t n, cap;
@@ -65,5 +67,9 @@ void check_sshd_match(struct check_ctx *c, const char *config);
 void check_clock(struct check_ctx *c);
 void check_state(struct check_ctx *c);
 void check_forward(struct check_ctx *c);
+/* Removable media: udev rules, udevd, mamori-agent (check_media.c), and every device
+ * present (check_media_dev.c, run by check_media on the running system only). */
+void check_media(struct check_ctx *c);
+void check_media_devices(struct check_ctx *c);
 
 #endif

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include "check.h"
+#include "mamori/buf.h"
 #include "mamori/i18n.h"
 
 void
@@ -13,7 +14,12 @@ check_config(struct check_ctx *c)
 	struct stat st;
 	char err[1024];
 
-	if (!check_path(c, MAMORI_CONFIG_PATH, c->config_path, sizeof(c->config_path))) {
+	bool fits = c->opts->config != NULL
+			    ? mamori_snprintf(c->config_path, sizeof(c->config_path), "%s",
+					      c->opts->config) == 0
+			    : check_path(c, MAMORI_CONFIG_PATH, c->config_path, sizeof(c->config_path));
+
+	if (!fits) {
 		check_add(c, "config", CHECK_FAIL, "path-too-long", NULL, 0,
 			  N_("configuration: the path below --root is too long."));
 	} else if (lstat(c->config_path, &st) < 0 && errno == ENOENT) {

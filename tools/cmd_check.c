@@ -9,8 +9,7 @@
 #include "commands.h"
 #include "mamori/i18n.h"
 
-/* The groups, in output order. Removable-media groups (udev rules installed and loaded, the
- * agent running, every present device in the state its policy demands) join this table. */
+/* The groups, in output order. */
 static const struct {
 	const char *name;
 	void (*run)(struct check_ctx *c);
@@ -22,6 +21,7 @@ static const struct {
 	{"clock", check_clock},     /* TOTP needs a synchronised clock */
 	{"state", check_state},     /* per-user state: owner and modes */
 	{"forward", check_forward}, /* central forwarding: certificates, disk queue */
+	{"media", check_media},     /* udev rules, udevd, the agent, every removable device */
 };
 
 static void
@@ -29,17 +29,19 @@ usage(FILE *out)
 {
 	fprintf(out, "%s",
 		_("usage: mamorictl check [--json] [--root DIR] [--sshd PROGRAM] "
-		  "[--sshd-config FILE]\n"
+		  "[--sshd-config FILE] [--config FILE]\n"
 		  "\n"
 		  "Inspect this terminal: mamori.conf, the rollout state, the PAM stacks of login,\n"
 		  "sshd, su, sudo, gdm-password, lightdm and polkit-1, the effective sshd settings,\n"
-		  "the clock and the second-factor state store. One line per check: OK, WARN or\n"
-		  "FAIL. Exit 0 when nothing failed, 1 otherwise.\n"
+		  "the clock, the second-factor state store, central forwarding, and removable\n"
+		  "media: the udev rules, udevd, mamori-agent and every removable device present.\n"
+		  "One line per check: OK, WARN or FAIL. Exit 0 when nothing failed, 1 otherwise.\n"
 		  "\n"
 		  "  --json               one JSON document with stable keys instead\n"
 		  "  --root DIR           read /etc and /var below DIR (for inspecting an image)\n"
 		  "  --sshd PROGRAM       the sshd to ask for its settings (default /usr/sbin/sshd)\n"
 		  "  --sshd-config FILE   its configuration (default ROOT/etc/ssh/sshd_config)\n"
+		  "  --config FILE        the mamori.conf to check (default ROOT/etc/mamori/mamori.conf)\n"
 		  "  --help               this text\n"));
 }
 
@@ -51,6 +53,7 @@ parse_args(int argc, char **argv, struct check_opts *o, int *json)
 		const char **value = strcmp(argv[i], "--root") == 0          ? &o->root
 				     : strcmp(argv[i], "--sshd") == 0        ? &o->sshd
 				     : strcmp(argv[i], "--sshd-config") == 0 ? &o->sshd_config
+				     : strcmp(argv[i], "--config") == 0      ? &o->config
 									     : NULL;
 		if (strcmp(argv[i], "--json") == 0) {
 			*json = 1;

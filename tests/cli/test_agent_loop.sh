@@ -11,25 +11,19 @@
 # shellcheck disable=SC2317 # functions run through check() and the trap
 set -u
 AGENT=${BUILD:-build}/mamori-agent
-[ "$(id -u)" -eq 0 ] || { echo "skip: loop devices need root"; exit 77; }
-for t in losetup sfdisk blockdev mkfs.ext4 mkfs.ext2 partx mount umount dd; do
-	command -v $t >/dev/null || { echo "skip: $t is not installed"; exit 77; }
-done
+# shellcheck source=tests/cli/loop_lib.sh
+. tests/cli/loop_lib.sh
+loop_need mkfs.ext4 mkfs.ext2 mount umount dd
 [ -x "$AGENT" ] || { echo "not ok - $AGENT is built"; exit 1; }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/mamori-agent.XXXXXX")
-LOOP='' PID=''
+PID=''
 cleanup() {
 	if [ -n "$PID" ]; then kill -TERM "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; fi
 	for m in "$T/mnt1" "$T/mnt2"; do
 		mountpoint -q "$m" 2>/dev/null && umount "$m"
 	done
-	if [ -n "$LOOP" ]; then
-		for n in "$LOOP"p1 "$LOOP"p2 "$LOOP"; do
-			[ -b "$n" ] && blockdev --setrw "$n" 2>/dev/null
-		done
-		losetup -d "$LOOP"
-	fi
+	loop_cleanup
 	[ -n "${KEEP:-}" ] || rm -rf "$T"
 }
 trap cleanup EXIT
@@ -54,18 +48,9 @@ eventually() {
 }
 
 # ---- a disk with two partitions: ext4 on the first, ext2 on the second ---------------------
-truncate -s 64M "$T/disk.img"
-printf 'start=2048, size=40960, type=83\nstart=43008, type=83\n' | sfdisk -q "$T/disk.img"
-LOOP=$(losetup -f --show -P "$T/disk.img") || { echo "skip: no free loop device"; LOOP=; exit 77; }
-i=0
-while [ ! -b "${LOOP}p2" ] && [ $i -lt 25 ]; do
-	[ $i -eq 5 ] && partx -a "$LOOP" 2>/dev/null
-	sleep 0.2; i=$((i + 1))
-done
-[ -b "${LOOP}p2" ] || { echo "not ok - partitions of $LOOP appeared"; exit 1; }
+loop_setup "$T"
 mkfs.ext4 -q -L MAMORIAGENT "${LOOP}p1"
 mkfs.ext2 -q -L MAMORIEXT2 "${LOOP}p2"
-NAME=$(basename "$LOOP")
 mkdir -m 0700 "$T/state" "$T/log" "$T/spool" "$T/mnt1" "$T/mnt2"
 LOG=$T/log/events.log
 
@@ -87,11 +72,7 @@ EOC
 }
 conf "$T/test.conf"
 
-ro_all() { # want: 1 or 0 on the disk and both partitions
-	for n in "$LOOP" "${LOOP}p1" "${LOOP}p2"; do
-		[ "$(blockdev --getro "$n")" = "$1" ] || return 1
-	done
-}
+ro_all() { loop_ro_all "$@" >/dev/null; }
 # The superblock's own rw/ro (last field of the mount's mountinfo line): what every mount
 # of the filesystem, in every namespace, is bound by.
 super_opt() { # mount point -> rw or ro

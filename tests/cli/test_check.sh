@@ -32,10 +32,12 @@ else
 fi
 
 # make_root NAME [VARIANT...]: $T/NAME with Debian's pam.d (the variants' files over it), a
-# valid mamori.conf and a state store holding one user's file and its lock file.
+# valid mamori.conf, a state store holding one user's file and its lock file, and the udev
+# rules as the package installs them.
 make_root() {
 	r=$T/$1; shift
-	mkdir -p "$r/etc/pam.d" "$r/etc/mamori" "$r/var/lib/mamori/users"
+	mkdir -p "$r/etc/pam.d" "$r/etc/mamori" "$r/var/lib/mamori/users" "$r/usr/lib/udev/rules.d"
+	install -m 0644 conf/udev/10-mamori.rules conf/udev/72-mamori-uaccess.rules "$r/usr/lib/udev/rules.d/"
 	cp "$DATA"/debian/* "$r/etc/pam.d/"
 	for v in "$@"; do cp "$DATA/$v"/* "$r/etc/pam.d/"; done
 	printf 'auth {\n  unenrolled = deny\n}\n' >"$r/etc/mamori/mamori.conf"
@@ -86,8 +88,8 @@ make_root good faillock
 G=$T/good
 add_forward "$G" 400
 run check --root "$G" --sshd "$NOSSHD"
-SUMMARY_OK="Summary: 20 OK, 0 WARN, 0 FAIL."
-[ "${CLOCK%% *}" = WARN ] && SUMMARY_OK="Summary: 19 OK, 1 WARN, 0 FAIL."
+SUMMARY_OK="Summary: 22 OK, 1 WARN, 0 FAIL."
+[ "${CLOCK%% *}" = WARN ] && SUMMARY_OK="Summary: 21 OK, 2 WARN, 0 FAIL."
 expect_lines "a good terminal: every line, exit 0" 0 "OK    configuration: $G/etc/mamori/mamori.conf is valid.
 OK    rollout: users without an enrolled token are refused (auth.unenrolled = deny).
 OK    PAM login: every successful authentication passes pam_mamori.so ($G/etc/pam.d/login).
@@ -108,6 +110,9 @@ OK    state store: $G/var/lib/mamori/users is root-owned with mode 0700 and its 
 OK    forwarding: the certificate $G/etc/mamori/tls/ca.pem expires in 400 days.
 OK    forwarding: the certificate $G/etc/mamori/tls/terminal.pem expires in 400 days.
 OK    forwarding: the disk queue files take 2 KiB.
+OK    media: the udev rules $G/usr/lib/udev/rules.d/10-mamori.rules are installed.
+OK    media: the udev rules $G/usr/lib/udev/rules.d/72-mamori-uaccess.rules are installed.
+WARN  media: with --root, udevd, mamori-agent and the devices of the running system are not inspected.
 $SUMMARY_OK"
 
 # ---- forwarding to the central collector ---------------------------------------------------
@@ -260,6 +265,30 @@ rm -rf "$S"
 run check --root "$T/state" --sshd "$NOSSHD"
 expect_line "no state directory yet: WARN, exit 0" 0 \
 	"WARN  state store: $S does not exist: nobody is enrolled yet."
+
+# ---- removable media: the udev rules (the running system's devices: test_check_media.sh) ----
+make_root rules faillock
+U=$T/rules
+mkdir -p "$U/etc/udev/rules.d"
+ln -s /dev/null "$U/etc/udev/rules.d/10-mamori.rules"
+rm "$U/usr/lib/udev/rules.d/72-mamori-uaccess.rules"
+run check --root "$U" --sshd "$NOSSHD"
+expect_line "rules masked by a link to /dev/null in /etc: FAIL naming it" 1 \
+	"FAIL  media: $U/etc/udev/rules.d/10-mamori.rules hides mamori's udev rules (empty, a link to /dev/null or without mamori-udev): new removable devices stay writable. Remove it."
+expect_line "a rule file missing: FAIL" 1 \
+	"FAIL  media: the udev rule file 72-mamori-uaccess.rules is not installed: new removable devices stay writable. Reinstall the mamori-agent package."
+rm "$U/etc/udev/rules.d/10-mamori.rules"
+printf '# local copy\nACTION=="add", RUN+="/bin/true"\n' >"$U/etc/udev/rules.d/10-mamori.rules"
+install -m 0664 conf/udev/72-mamori-uaccess.rules "$U/usr/lib/udev/rules.d/"
+run check --root "$U" --sshd "$NOSSHD"
+expect_line "a local copy in /etc without mamori-udev: FAIL" 1 \
+	"FAIL  media: $U/etc/udev/rules.d/10-mamori.rules hides mamori's udev rules (empty, a link to /dev/null or without mamori-udev): new removable devices stay writable. Remove it."
+expect_line "a group-writable rule file: FAIL with owner and mode" 1 \
+	"FAIL  media: $U/usr/lib/udev/rules.d/72-mamori-uaccess.rules is owned by uid 0 with mode 0664: others can change the rules. It must be root's and writable by root only."
+cp conf/udev/10-mamori.rules "$U/etc/udev/rules.d/10-mamori.rules"
+run check --root "$U" --sshd "$NOSSHD"
+expect_line "a copy in /etc that still runs mamori-udev: OK naming it" 1 \
+	"OK    media: the udev rules $U/etc/udev/rules.d/10-mamori.rules are installed."
 
 # ---- sshd: its effective settings, from the real sshd -T ------------------------------------
 SSHD=/usr/sbin/sshd

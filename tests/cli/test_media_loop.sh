@@ -8,21 +8,14 @@
 # shellcheck disable=SC2317 # functions run through check() and the trap
 set -u
 HELPER=${BUILD:-build}/mamori-udev
-[ "$(id -u)" -eq 0 ] || { echo "skip: loop devices need root"; exit 77; }
-for t in losetup sfdisk blockdev mkfs.ext4 partx dd; do
-	command -v $t >/dev/null || { echo "skip: $t is not installed"; exit 77; }
-done
+# shellcheck source=tests/cli/loop_lib.sh
+. tests/cli/loop_lib.sh
+loop_need mkfs.ext4 dd
 [ -x "$HELPER" ] || { echo "not ok - $HELPER is built"; exit 1; }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/mamori-loop.XXXXXX")
-LOOP=
 cleanup() {
-	if [ -n "$LOOP" ]; then
-		for n in "$LOOP"p1 "$LOOP"p2 "$LOOP"; do
-			[ -b "$n" ] && blockdev --setrw "$n" 2>/dev/null
-		done
-		losetup -d "$LOOP"
-	fi
+	loop_cleanup
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -38,19 +31,9 @@ check() { # what command...
 }
 
 # ---- a disk with two partitions, an ext4 filesystem on the first ---------------------------
-truncate -s 64M "$T/disk.img"
-printf 'start=2048, size=40960, type=83\nstart=43008, type=83\n' | sfdisk -q "$T/disk.img"
-LOOP=$(losetup -f --show -P "$T/disk.img") || { echo "skip: no free loop device"; LOOP=; exit 77; }
-i=0
-while [ ! -b "${LOOP}p2" ] && [ $i -lt 25 ]; do
-	# some kernels leave the scan to the caller
-	[ $i -eq 5 ] && partx -a "$LOOP" 2>/dev/null
-	sleep 0.2; i=$((i + 1))
-done
-[ -b "${LOOP}p2" ] || { echo "not ok - partitions of $LOOP appeared"; exit 1; }
+loop_setup "$T"
 mkfs.ext4 -q -L MAMORITEST "${LOOP}p1"
 FSUUID=$(blkid -o value -s UUID "${LOOP}p1")
-NAME=$(basename "$LOOP")
 DISK=$(readlink -f "/sys/class/block/$NAME" | sed 's|^/sys||')
 
 mkdir -m 0700 "$T/state" "$T/log" "$T/spool"
@@ -74,11 +57,7 @@ conf "$T/noloop.conf" false
 udev_helper() { # conf action devpath -> properties in $T/out
 	"$HELPER" --config "$1" "$2" "$3" >"$T/out" 2>"$T/err"
 }
-ro_all() { # want: 1 or 0 on the disk and both partitions
-	for n in "$LOOP" "${LOOP}p1" "${LOOP}p2"; do
-		[ "$(blockdev --getro "$n")" = "$1" ] || { echo "# $n: ro=$(blockdev --getro "$n")"; return 1; }
-	done
-}
+ro_all() { loop_ro_all "$@"; }
 has_prop() { grep -qx "$1" "$T/out" || { echo "# properties:"; sed 's/^/#   /' "$T/out"; return 1; }; }
 events() { grep -c "^MAMORI-MEDIA-101 " "$T/log/events.log" 2>/dev/null || echo 0; }
 

@@ -1,0 +1,253 @@
+/* mamorictl check: every removable disk present, classified and decided as mamori-udev and
+ * the agent do it (media.h), is in the state its policy demands: the kernel read-only flag on
+ * the disk and every partition, no read-write mount of them (kernel 6.1 only warns when the
+ * flag is set under a mounted filesystem), udev's database showing the rules ran on it, and
+ * for optical drives no write access to the sr and sg nodes for the seat user (uaccess ACL)
+ * or the cdrom group. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include <libudev.h>
+
+#include "check.h"
+#include "mamori/agent_mountinfo.h"
+#include "mamori/buf.h"
+#include "mamori/i18n.h"
+#include "mamori/media_apply.h"
+#include "mamori/media_udev.h"
+
+#define MAX_NODES 256
+
+struct disk_check {
+	struct check_ctx *c;
+	struct udev *udev;
+	const char *mountinfo;
+	size_t mountinfo_len;
+	struct mamori_media_dev dev;
+	struct mamori_media_decision dec;
+	dev_t nodes[MAX_NODES];
+	size_t n_nodes;
+	bool bad;
+	size_t seen; /* disks that are mamori's to look after */
+};
+
+/* udev's database entry of a node ("b8:16"): whether it holds the line "E:key=". */
+static bool
+udev_db_has(dev_t rdev, char type, const char *key)
+{
+	char path[64], line[1024];
+	size_t klen = strlen(key);
+	bool found = false;
+	FILE *f;
+
+	if (mamori_snprintf(path, sizeof(path), "/run/udev/data/%c%u:%u", type, major(rdev),
+			    minor(rdev)) != 0 ||
+	    (f = fopen(path, "re")) == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		found = strncmp(line, "E:", 2) == 0 && strncmp(line + 2, key, klen) == 0 &&
+			line[2 + klen] == '=';
+	fclose(f);
+	return found;
+}
+
+/* A FAIL line about a node of the disk under d; the disk gets no OK line. */
+#define FAIL(d, code, node, ...)                                                           \
+	do {                                                                               \
+		(d)->bad = true;                                                           \
+		check_add((d)->c, "media.device", CHECK_FAIL, code, node, 0, __VA_ARGS__); \
+	} while (0)
+
+static int
+check_node(const char *node, void *ctx)
+{
+	struct disk_check *d = ctx;
+	struct stat st;
+	int ro;
+
+	if (stat(node, &st) < 0 || !S_ISBLK(st.st_mode))
+		return 0; /* gone meanwhile */
+	if (d->n_nodes < MAX_NODES)
+		d->nodes[d->n_nodes++] = st.st_rdev;
+	if (!d->dec.set_readonly)
+		return 0;
+	if ((ro = mamori_media_get_readonly(node)) < 0)
+		FAIL(d, "unreadable", node, N_("media: %s: the read-only flag cannot be read (%s)."), node, strerror(-ro));
+	else if (ro == 0)
+		FAIL(d, "writable", node, N_("media: %s is writable: the kernel read-only flag is not set, although "
+			"the policy (%s) demands it. Unplug it and run mamorictl check again."), node, mamori_media_policy_name(d->dec.policy));
+	return 0;
+}
+
+static int
+check_mount(const struct mamori_mount *m, void *ctx)
+{
+	struct disk_check *d = ctx;
+
+	if (!m->super_rw)
+		return 0;
+	for (size_t i = 0; i < d->n_nodes; i++)
+		if (major(d->nodes[i]) == m->major && minor(d->nodes[i]) == m->minor)
+			FAIL(d, "mounted-rw", d->dev.devnode, N_("media: a filesystem of %s is mounted read-write on %s: files "
+				"can be written to it."), d->dev.devnode, m->mount_point);
+	return 0;
+}
+
+/* A node of an optical drive: no ACL entry giving a user or group write access (what
+ * udev's uaccess gives the seat user), and no write bit for the group or others. */
+static void
+check_no_write_access(struct disk_check *d, const char *node)
+{
+	unsigned char acl[4 + 8 * 64];
+	struct stat st;
+	ssize_t n;
+
+	if (stat(node, &st) < 0)
+		return;
+	n = getxattr(node, "system.posix_acl_access", acl, sizeof(acl));
+	/* Linux's xattr form: a 4-byte version, then entries of tag (2), perm (2), id (4);
+	 * ACL_USER is tag 2, ACL_GROUP tag 8, write is perm bit 2. */
+	for (ssize_t i = 4; n > 4 && i + 8 <= n; i += 8) {
+		unsigned tag = acl[i] | (unsigned)acl[i + 1] << 8, perm = acl[i + 2];
+		if ((tag == 2 || tag == 8) && (perm & 2) != 0) {
+			FAIL(d, "acl-write", node, N_("media: %s gives a user write access through an ACL (udev's "
+				   "uaccess): a disc can be burnt. Unplug the drive."), node);
+			return;
+		}
+	}
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+		FAIL(d, "node-writable", node, N_("media: %s has mode %s: its group or everybody can write to it and burn a "
+			"disc."), node, (st.st_mode & S_IWOTH) != 0 ? "o+w" : "g+w");
+}
+
+static void
+check_optical(struct disk_check *d)
+{
+	char dir[PATH_MAX], node[PATH_MAX];
+	struct dirent *e;
+	DIR *sg;
+
+	check_no_write_access(d, d->dev.devnode);
+	if (mamori_snprintf(dir, sizeof(dir), "/sys/class/block/%s/device/scsi_generic",
+			    d->dev.disk) != 0 ||
+	    (sg = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(sg)) != NULL)
+		if (e->d_name[0] != '.' &&
+		    mamori_snprintf(node, sizeof(node), "/dev/%s", e->d_name) == 0)
+			check_no_write_access(d, node);
+	closedir(sg);
+}
+
+static void
+report_disk(struct disk_check *d, enum mamori_media_class cls)
+{
+	const char *cname = mamori_media_class_name(cls);
+	const char *pname = mamori_media_policy_name(d->dec.policy);
+
+	if (d->bad)
+		return;
+	if (d->dec.set_readonly)
+		check_add(d->c, "media.device", CHECK_OK, "readonly", d->dev.devnode, 0,
+			  N_("media: %s (%s, policy %s) is read-only on the disk and its "
+			     "partitions, and not mounted read-write."), d->dev.devnode, cname, pname);
+	else
+		check_add(d->c, "media.device", CHECK_OK, "not-restricted", d->dev.devnode, 0,
+			  N_("media: %s (%s) is not restricted: policy %s."), d->dev.devnode, cname,
+			  pname);
+}
+
+static int
+check_disk(const char *syspath, void *ctx)
+{
+	struct disk_check *d = ctx;
+	const struct mamori_media_config *media = d->c->config_valid ? &d->c->cfg->media : NULL;
+	enum mamori_media_class cls;
+	struct stat st;
+
+	if (mamori_media_udev_read(d->udev, syspath, &d->dev) < 0 || d->dev.devnode[0] == '\0')
+		return 0;
+	cls = mamori_media_classify(&d->dev, media);
+	mamori_media_decide(cls, &d->dev, media, &d->dec);
+	if (d->dec.action == MAMORI_MA_NONE)
+		return 0;
+	d->seen++;
+	d->bad = false;
+	d->n_nodes = 0;
+	if (d->c->udevd_running && stat(d->dev.devnode, &st) == 0 &&
+	    !udev_db_has(st.st_rdev, 'b', "MAMORI_CLASS"))
+		FAIL(d, "not-seen-by-rules", d->dev.devnode, N_("media: %s has not been through mamori's udev rules (no MAMORI_CLASS "
+			   "in udev's database): run \"udevadm control --reload && udevadm "
+			   "trigger\"."), d->dev.devnode);
+	(void)mamori_media_udev_disk_nodes(d->udev, &d->dev, check_node, d);
+	if (d->dec.set_readonly && d->mountinfo != NULL)
+		(void)mamori_mountinfo_each(d->mountinfo, d->mountinfo_len, check_mount, d, NULL);
+	if (d->dec.strip_uaccess)
+		check_optical(d);
+	report_disk(d, cls);
+	return 0;
+}
+
+/* /proc/self/mountinfo into a buffer of at most MAMORI_MOUNTINFO_MAX bytes, or NULL. */
+static char *
+read_mountinfo(size_t *len)
+{
+	size_t cap = 64 * 1024, n = 0;
+	char *buf = NULL, *nb;
+	ssize_t r;
+	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	while (cap <= MAMORI_MOUNTINFO_MAX && (nb = realloc(buf, cap)) != NULL) {
+		buf = nb;
+		while (n < cap && (r = read(fd, buf + n, cap - n)) > 0)
+			n += (size_t)r;
+		if (n < cap) {
+			close(fd);
+			*len = n;
+			return buf;
+		}
+		cap *= 2;
+	}
+	close(fd);
+	free(buf);
+	return NULL;
+}
+
+void
+check_media_devices(struct check_ctx *c)
+{
+	struct disk_check *d = calloc(1, sizeof(*d));
+	char *mi;
+	int r;
+
+	if (d == NULL || (d->udev = udev_new()) == NULL) {
+		free(d);
+		c->out_of_memory = true;
+		return;
+	}
+	d->c = c;
+	d->mountinfo = mi = read_mountinfo(&d->mountinfo_len);
+	if (mi == NULL)
+		check_add(c, "media.mounts", CHECK_FAIL, "unreadable", "/proc/self/mountinfo", 0,
+			  N_("media: /proc/self/mountinfo cannot be read: read-write mounts of "
+			     "removable devices cannot be found."));
+	if ((r = mamori_media_udev_each_disk(d->udev, check_disk, d)) < 0)
+		check_add(c, "media.device", CHECK_FAIL, "unreadable", NULL, 0,
+			  N_("media: the block devices cannot be listed (%s)."), strerror(-r));
+	else if (d->seen == 0)
+		check_add(c, "media.device", CHECK_OK, "none", NULL, 0,
+			  N_("media: no removable storage is present."));
+	free(mi);
+	udev_unref(d->udev);
+	free(d);
+}
