@@ -16,6 +16,7 @@ struct check_opts {
 	const char *sshd;        /* the sshd program */
 	const char *sshd_config; /* its configuration file, NULL: ROOT/etc/ssh/sshd_config */
 	const char *config;      /* mamori.conf to check, NULL: ROOT/etc/mamori/mamori.conf */
+	const char *only;        /* comma-separated groups to run (config always), NULL: all */
 };
 
 struct check_result {

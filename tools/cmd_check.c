@@ -2,6 +2,7 @@
  * Runs every group of checks in the table below, prints one line per result, exits 1 when any
  * result is FAIL. */
 #include <locale.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,7 +30,7 @@ usage(FILE *out)
 {
 	fprintf(out, "%s",
 		_("usage: mamorictl check [--json] [--root DIR] [--sshd PROGRAM] "
-		  "[--sshd-config FILE] [--config FILE]\n"
+		  "[--sshd-config FILE] [--config FILE] [--only GROUP,...]\n"
 		  "\n"
 		  "Inspect this terminal: mamori.conf, the rollout state, the PAM stacks of login,\n"
 		  "sshd, su, sudo, gdm-password, lightdm and polkit-1, the effective sshd settings,\n"
@@ -42,6 +43,8 @@ usage(FILE *out)
 		  "  --sshd PROGRAM       the sshd to ask for its settings (default /usr/sbin/sshd)\n"
 		  "  --sshd-config FILE   its configuration (default ROOT/etc/ssh/sshd_config)\n"
 		  "  --config FILE        the mamori.conf to check (default ROOT/etc/mamori/mamori.conf)\n"
+		  "  --only GROUP,...     only these groups of checks (and the configuration):\n"
+		  "                       rollout, pam, sshd, clock, state, forward, media\n"
 		  "  --help               this text\n"));
 }
 
@@ -54,6 +57,7 @@ parse_args(int argc, char **argv, struct check_opts *o, int *json)
 				     : strcmp(argv[i], "--sshd") == 0        ? &o->sshd
 				     : strcmp(argv[i], "--sshd-config") == 0 ? &o->sshd_config
 				     : strcmp(argv[i], "--config") == 0      ? &o->config
+				     : strcmp(argv[i], "--only") == 0        ? &o->only
 									     : NULL;
 		if (strcmp(argv[i], "--json") == 0) {
 			*json = 1;
@@ -69,6 +73,37 @@ parse_args(int argc, char **argv, struct check_opts *o, int *json)
 	return 0;
 }
 
+/* Whether the group is to run: the configuration always (the others read it), else when
+ * --only is absent or names it. */
+static bool
+selected(const struct check_opts *o, const char *group)
+{
+	size_t n = strlen(group);
+
+	if (o->only == NULL || strcmp(group, "config") == 0)
+		return true;
+	for (const char *p = o->only; *p != '\0'; p += strcspn(p, ","), p += *p == ',')
+		if (strncmp(p, group, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+/* Every name in --only is a group. */
+static bool
+only_valid(const char *only)
+{
+	for (const char *p = only; *p != '\0'; p += strcspn(p, ","), p += *p == ',') {
+		size_t n = strcspn(p, ","), i;
+
+		for (i = 0; i < sizeof(check_groups) / sizeof(check_groups[0]); i++)
+			if (strlen(check_groups[i].name) == n && strncmp(p, check_groups[i].name, n) == 0)
+				break;
+		if (n == 0 || i == sizeof(check_groups) / sizeof(check_groups[0]))
+			return false;
+	}
+	return true;
+}
+
 int
 cmd_check(int argc, char **argv)
 {
@@ -82,13 +117,19 @@ cmd_check(int argc, char **argv)
 	}
 	if ((r = parse_args(argc, argv, &opts, &json)) != 0)
 		return r;
+	if (opts.only != NULL && !only_valid(opts.only)) {
+		fprintf(stderr, _("mamorictl check: unknown group in --only '%s'\n"), opts.only);
+		usage(stderr);
+		return 2;
+	}
 	if (strcmp(opts.root, "/") == 0)
 		opts.root = "";
 	/* JSON is for machines: its messages stay English, the system's error texts too. */
 	if (json)
 		(void)setlocale(LC_MESSAGES, "C");
 	for (size_t i = 0; i < sizeof(check_groups) / sizeof(check_groups[0]); i++)
-		check_groups[i].run(&c);
+		if (selected(&opts, check_groups[i].name))
+			check_groups[i].run(&c);
 	r = json ? check_print_json(&c, stdout) : check_print_text(&c, stdout);
 	if (r < 0)
 		fprintf(stderr, "%s\n", _("mamorictl check: cannot write the output"));

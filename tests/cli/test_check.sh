@@ -290,6 +290,17 @@ run check --root "$U" --sshd "$NOSSHD"
 expect_line "a copy in /etc that still runs mamori-udev: OK naming it" 1 \
 	"OK    media: the udev rules $U/etc/udev/rules.d/10-mamori.rules are installed."
 
+run check --root "$G" --sshd "$NOSSHD" --only media
+expect_lines "--only media: the configuration and the media lines, exit 0" 0 "OK    configuration: $G/etc/mamori/mamori.conf is valid.
+OK    media: the udev rules $G/usr/lib/udev/rules.d/10-mamori.rules are installed.
+OK    media: the udev rules $G/usr/lib/udev/rules.d/72-mamori-uaccess.rules are installed.
+WARN  media: with --root, udevd, mamori-agent and the devices of the running system are not inspected.
+Summary: 3 OK, 1 WARN, 0 FAIL."
+run check --root "$G" --sshd "$NOSSHD" --only state,media
+case $RC:$OUT in 0:*"OK    state store: "*"OK    media: the udev rules "*) ok "--only state,media: both groups";; *) nok "--only state,media: $OUT";; esac
+run check --only media,bogus
+case $RC in 2) ok "--only with an unknown group: exit 2";; *) nok "--only bogus: exit $RC";; esac
+
 # ---- sshd: its effective settings, from the real sshd -T ------------------------------------
 SSHD=/usr/sbin/sshd
 if [ ! -x "$SSHD" ] || ! command -v ssh-keygen >/dev/null; then
