@@ -1,0 +1,348 @@
+# Removable media against the real kernel, beyond what check.sh's own media tests cover:
+# the host-side hash of each emulated medium is unchanged after every attack (dd, read-write
+# mount, --setrw followed at once by a read-write mount, a dirty ext4 journal, a stick
+# present at power-on or before udevd starts); a listener on the udev monitor finds the
+# read-only flag already set on every announcement; the DVD drive's sg node cannot be opened
+# for writing by the cdrom group nor by the active seat user; each device kind under
+# readonly and audit, with its event in syslog and in the durable log; mamorictl check.
+# Sourced by tests/vm/check.sh after its agent tests (it uses t, ok, not_ok, plugged,
+# unplugged and lib.sh); test_media_real runs it all, called so that a failing step is a
+# "not ok" line, never the end of the suite (check.sh runs under set -e).
+# shellcheck shell=sh
+
+TM_LOG=/var/log/mamori/events.log
+tm_hash() { sha256sum <"$1" | cut -d' ' -f1; }
+tm_same_hash() { # image hash
+	now=$(tm_hash "$1")
+	[ "$now" = "$2" ] || { vm_log "$(basename "$1"): sha256 $2 before, $now after"; return 1; }
+}
+tm_disk() { vm_query blocks "$1" | head -n 1; }   # the sd*/sr* of a USB device
+# wait until the disk and its partition 1 (if any) carry the flag
+tm_ro() { # disk [part-suffix]
+	vm_exec "udevadm settle; for i in \$(seq 50); do
+		grep -qx 1 /sys/block/$1/ro && { [ -z '$2' ] || grep -qx 1 /sys/block/$1/$1$2/ro; } && exit 0
+		sleep 0.1; done; echo $1: ro=\$(cat /sys/block/$1/ro); exit 1"
+}
+tm_writable() { vm_exec "udevadm settle; grep -qx 0 /sys/block/$1/ro" || { vm_log "$1 is read-only"; return 1; }; }
+
+# ---- the attacks --------------------------------------------------------------------------
+tm_dd_fails() { # disk
+	vm_exec "for n in /dev/$1 /dev/${1}1; do [ -b \$n ] || continue
+		! dd if=/dev/zero of=\$n bs=4096 count=1 seek=1 oflag=direct 2>/dev/null || { echo dd to \$n worked; exit 1; }
+	done"
+}
+# mount -o rw either fails or gives a read-only mount, and nothing can be written through it
+tm_rw_mount_refused() { # node
+	vm_exec "mkdir -p /mnt/tm; mount -o rw $1 /mnt/tm 2>/dev/null || exit 0
+		r=0; grep -q '^$1 /mnt/tm [^ ]* rw' /proc/mounts && { echo mounted read-write; r=1; }
+		touch /mnt/tm/written 2>/dev/null && { echo written; r=1; }
+		umount /mnt/tm; exit \$r"
+}
+# the attacker clears both flags and mounts read-write at once, before the agent looks again
+tm_setrw_then_mount() { # disk
+	vm_exec "mkdir -p /mnt/tm; blockdev --setrw /dev/${1}1 /dev/$1 && mount -o rw /dev/${1}1 /mnt/tm
+		sleep 3; grep ' /mnt/tm ' /proc/mounts; umount /mnt/tm; sleep 0.5
+		grep -qx 1 /sys/block/$1/ro && grep -qx 1 /sys/block/$1/${1}1/ro"
+}
+
+tm_attacks() { # disk
+	[ -n "$1" ] && tm_ro "$1" 1 && tm_dd_fails "$1" && tm_rw_mount_refused "/dev/${1}1"
+}
+
+# ---- media images ---------------------------------------------------------------------------
+# Two FAT partitions: every announcement of the disk carries two partitions.
+tm_make_two_part() { # file label
+	rm -f "$1"; truncate -s 64M "$1"
+	printf 'start=2048, size=40960, type=e\nstart=43008, type=e\n' | sfdisk -q "$1"
+	mformat -i "$1@@1M" -v "$2" ::
+	mformat -i "$1@@21M" -v "${2}B" ::
+}
+
+# ext4 on the whole medium with a journal that needs recovery: copied from a loop mount on
+# the host after writing and before unmounting, as a stick pulled out of a running machine.
+tm_make_dirty_ext4() { # file
+	rm -f "$1"; truncate -s 32M "$1"
+	mkfs.ext4 -q -F -L DIRTYJNL "$1" || return 1
+	m=$VM_RUN/dirty-mnt; mkdir -p "$m"
+	mount -o loop "$1" "$m" || return 1
+	for i in 1 2 3 4 5; do echo "written before the crash $i" >"$m/file$i"; done
+	sync -f "$m/file5"
+	cp --sparse=always "$1" "$1.crash"
+	umount "$m"
+	mv "$1.crash" "$1"
+	dumpe2fs -h "$1" 2>/dev/null | grep -q needs_recovery ||
+		debugfs -w -R 'feature needs_recovery' "$1" >/dev/null 2>&1
+	dumpe2fs -h "$1" 2>/dev/null | grep -q needs_recovery
+}
+
+# ---- events ---------------------------------------------------------------------------------
+# The event is in the durable log and in syslog (authpriv: /var/log/auth.log).
+tm_event() { # id pattern...
+	id=$1; shift
+	f="grep '^$id '"
+	for p in "$@"; do f="$f | grep -e '$p'"; done
+	vm_exec "sleep 1; $f $TM_LOG >/dev/null" || { vm_log "$id $* not in $TM_LOG"; vm_exec "tail -n 3 $TM_LOG" | sed 's/^/# /'; return 1; }
+	s="grep 'mamori-udev\\[[0-9]*\\]: $id '"
+	for p in "$@"; do s="$s | grep -e '$p'"; done
+	vm_exec "$s /var/log/auth.log >/dev/null" || { vm_log "$id $* not in /var/log/auth.log"; return 1; }
+}
+
+# ---- the users: one in the cdrom group, one with the active session of seat0 ------------
+# A session on tty1 opened through PAM (pam_systemd), as a console login would: logind puts
+# it on seat0 and makes it active, which is what udev's uaccess ACLs follow.
+tm_seat_user() {
+	vm_exec "id ken >/dev/null 2>&1 || useradd -m -G cdrom ken
+		id hana >/dev/null 2>&1 || useradd -m hana
+		systemd-run --unit=tm-seat -p PAMName=login -p User=hana -p TTYPath=/dev/tty1 \
+			-p StandardInput=tty -p StandardOutput=tty sleep 3600 >/dev/null 2>&1
+		for i in \$(seq 50); do
+			s=\$(loginctl show-seat seat0 -p ActiveSession --value)
+			[ -n \"\$s\" ] && [ \"\$(loginctl show-session \$s -p Name --value)\" = hana ] && break
+			sleep 0.2
+		done
+		s=\$(loginctl show-seat seat0 -p ActiveSession --value)
+		[ -n \"\$s\" ] || { loginctl list-sessions; exit 1; }
+		loginctl activate \$s
+		loginctl show-session \$s -p Name -p Seat -p Active | tr '\n' ' '" >"$VM_RUN/seat.out" || return 1
+	grep -q 'Name=hana Seat=seat0 Active=yes' "$VM_RUN/seat.out" ||
+		{ sed 's/^/# /' "$VM_RUN/seat.out"; return 1; }
+}
+
+# sg node of the DVD drive: opening it for writing fails for ken (cdrom) and hana (seat)
+tm_sg_of() { vm_exec "ls /sys/class/block/$1/device/scsi_generic/"; }
+tm_open_rw() { # user node: succeeds when the user can open the node for writing
+	vm_exec "runuser -u $1 -- sh -c 'exec 3<>$2' 2>/dev/null"
+}
+tm_sg_closed() { # sr
+	sg=$(tm_sg_of "$1") || return 1
+	! tm_open_rw ken "/dev/$sg" || { vm_log "ken (cdrom) opened /dev/$sg for writing"; return 1; }
+	! tm_open_rw hana "/dev/$sg" || { vm_log "hana (seat0) opened /dev/$sg for writing"; return 1; }
+	# and yet reading the drive stays possible for the cdrom group
+	vm_exec "runuser -u ken -- sh -c 'exec 3</dev/$sg'" || { vm_log "ken cannot even read /dev/$sg"; return 1; }
+}
+
+# ---- the listener ---------------------------------------------------------------------------
+tm_listener_start() {
+	command -v cc >/dev/null || { vm_log "no C compiler on the host"; return 1; }
+	cc -O2 -o "$VM_RUN/ro-listener" "$VM_DIR/guest/ro-listener.c" -ludev || return 1
+	vm_push "$VM_RUN/ro-listener" /usr/local/bin/mamori-ro-listener 0755 &&
+		vm_exec 'setsid sh -c "exec /usr/local/bin/mamori-ro-listener >/var/tmp/ro-listener.log 2>&1" \
+			</dev/null >/dev/null 2>&1 &' &&
+		vm_query wait 10 grep -qx ready /var/tmp/ro-listener.log
+}
+
+# Plug, re-read the partition table again and again, unplug, plug again: each announcement
+# of a disk or a partition is one line of the listener.
+tm_announce_loop() {
+	tm_make_two_part "$VM_RUN/ann.img" ANN
+	for _ in 1 2; do
+		vm_plug_stick ann "$VM_RUN/ann.img" && plugged blocks ann || return 1
+		d=$(tm_disk ann)
+		vm_query wait 20 test -b "/dev/${d}2" && tm_ro "$d" 2 || return 1
+		vm_exec "for i in \$(seq 12); do blockdev --rereadpt /dev/$d; udevadm settle; done" || return 1
+		unplugged ann || return 1
+	done
+}
+
+tm_announcements_ro() {
+	vm_exec 'cat /var/tmp/ro-listener.log' >"$VM_RUN/ro-listener.log" || return 1
+	n=$(grep -cE ' (sd|mmcblk)[a-z0-9]* ro=' "$VM_RUN/ro-listener.log")
+	bad=$(grep -E ' (sd|mmcblk)[a-z0-9]* ro=' "$VM_RUN/ro-listener.log" | grep -cv ' ro=1$')
+	echo "# listener: $n announcements of sd*/mmcblk* disks and partitions, $bad without the flag"
+	grep -E ' (sd|mmcblk)[a-z0-9]* ro=' "$VM_RUN/ro-listener.log" | grep -v ' ro=1$' | head -n 5 | sed 's/^/#   /'
+	[ "$n" -ge 50 ] && [ "$bad" -eq 0 ]
+}
+
+# ---- policies -------------------------------------------------------------------------------
+tm_policy() { # readonly | audit
+	if [ "$1" = audit ]; then
+		vm_exec "cp -n /etc/mamori/mamori.conf /root/mamori.conf.orig
+			sed -i 's/^  #policy = readonly/  policy = audit/; s/^  #optical = readonly/  optical = audit/;
+				s/^  #mtp = deny/  mtp = audit/' /etc/mamori/mamori.conf
+			mamorictl config check >/dev/null && grep -q '^  mtp = audit' /etc/mamori/mamori.conf"
+	else
+		vm_exec "[ ! -f /root/mamori.conf.orig ] || cp /root/mamori.conf.orig /etc/mamori/mamori.conf"
+	fi && vm_exec 'systemctl reload mamori-agent'
+}
+
+tm_stick_ok() { # id image label policy
+	vm_plug_stick "$1" "$2" && plugged blocks "$1" || return 1
+	d=$(tm_disk "$1"); vm_query wait 20 test -b "/dev/${d}1" || return 1
+	if [ "$4" = readonly ]; then
+		tm_ro "$d" 1 && tm_dd_fails "$d" && tm_rw_mount_refused "/dev/${d}1" &&
+			tm_event MAMORI-MEDIA-101 "dev=/dev/${d}1 " "serial=$1 " "label=$3 " "class=usb-storage "
+	else
+		tm_writable "$d" && tm_event MAMORI-MEDIA-103 "dev=/dev/${d}1 " "serial=$1 " "action=audit "
+	fi
+}
+
+tm_uas_ok() { # id image policy
+	vm_plug_uas "$1" "$2" && plugged blocks "$1" || return 1
+	d=$(tm_disk "$1"); vm_query wait 20 test -b "/dev/${d}1" || return 1
+	vm_query drivers "$1" | grep -qx uas || { vm_log "$1 not on uas"; return 1; }
+	if [ "$3" = readonly ]; then
+		tm_ro "$d" 1 && tm_dd_fails "$d" && tm_event MAMORI-MEDIA-101 "dev=/dev/${d}1 " "serial=$1 "
+	else
+		tm_writable "$d" && tm_event MAMORI-MEDIA-103 "dev=/dev/${d}1 " "serial=$1 "
+	fi
+}
+
+tm_sd_ok() { # image policy
+	vm_sd_insert "$1" && vm_query wait 30 mmc >/dev/null || return 1
+	b=$(vm_query mmc | head -n 1)
+	vm_query wait 20 test -b "/dev/${b}p1" || return 1
+	if [ "$2" = readonly ]; then
+		tm_ro "$b" p1 && tm_dd_fails "$b" && tm_rw_mount_refused "/dev/${b}p1" &&
+			tm_event MAMORI-MEDIA-101 "dev=/dev/${b}p1 " "class=sd "
+	else
+		tm_writable "$b" && tm_event MAMORI-MEDIA-103 "dev=/dev/${b}p1 " "class=sd "
+	fi
+}
+
+tm_dvd_ok() { # id iso policy
+	vm_plug_dvd "$1" "$2" && plugged blocks "$1" || return 1
+	sr=$(tm_disk "$1")
+	vm_exec "udevadm settle" || return 1
+	sg=$(tm_sg_of "$sr") || return 1
+	if [ "$3" = readonly ]; then
+		tm_sg_closed "$sr" && tm_event MAMORI-MEDIA-105 "serial=$1 " "class=optical "
+	else
+		# control: the same seat user can now open it for writing (udev's uaccess ACL), so
+		# the readonly case above was refused by mamori, not by a missing session
+		tm_open_rw hana "/dev/$sg" || { vm_log "hana cannot open /dev/$sg under audit"; vm_exec "getfacl -p /dev/$sg" | sed 's/^/# /'; return 1; }
+		tm_event MAMORI-MEDIA-103 "serial=$1 " "class=optical "
+	fi
+}
+
+tm_phone_ok() { # id dir policy
+	vm_plug_phone "$1" "$2" && plugged classes "$1" || return 1
+	u=$(vm_query usbdev "$1")
+	vm_exec "udevadm settle" || return 1
+	n=$(vm_exec "udevadm info -q name $u") || return 1
+	if [ "$3" = readonly ]; then
+		! tm_open_rw hana "/dev/$n" || { vm_log "hana opened the phone's /dev/$n"; return 1; }
+		tm_event MAMORI-MEDIA-106 "serial=$1 " "class=mtp "
+	else
+		tm_open_rw hana "/dev/$n" || { vm_log "hana cannot open the phone under audit"; return 1; }
+		tm_event MAMORI-MEDIA-103 "serial=$1 " "class=mtp "
+	fi
+}
+
+tm_devices() { # policy suffix
+	p=$1 s=$2
+	vm_make_fat_disk "$VM_RUN/tm-stick$s.img" 64 "TMSTICK$s"
+	vm_make_fat_disk "$VM_RUN/tm-uas$s.img" 64 "TMUAS$s"
+	vm_make_fat_disk "$VM_RUN/tm-sd$s.img" 64 "TMSD$s"
+	vm_make_iso "$VM_RUN/tm-dvd$s.iso" "TMDVD$s"
+	mkdir -p "$VM_RUN/tm-phone$s/DCIM"
+	for f in stick uas sd; do eval "H_$f=\$(tm_hash \"\$VM_RUN/tm-$f$s.img\")"; done
+	t "$p: usb-storage stick: expected state, MAMORI-MEDIA in syslog and the durable log" \
+		tm_stick_ok "tmstick$s" "$VM_RUN/tm-stick$s.img" "TMSTICK$s" "$p"
+	t "$p: usb-uas disk: expected state and event" tm_uas_ok "tmuas$s" "$VM_RUN/tm-uas$s.img" "$p"
+	t "$p: SD card on sdhci-pci: expected state and event" tm_sd_ok "$VM_RUN/tm-sd$s.img" "$p"
+	t "$p: USB DVD drive: sg node access as expected for the cdrom group and the seat user, event" \
+		tm_dvd_ok "tmdvd$s" "$VM_RUN/tm-dvd$s.iso" "$p"
+	t "$p: usb-mtp phone: seat user's access as expected, event" \
+		tm_phone_ok "tmphone$s" "$VM_RUN/tm-phone$s" "$p"
+}
+
+tm_unplug_devices() { # suffix
+	for id in tmstick$1 tmuas$1 tmdvd$1 tmphone$1; do unplugged "$id" >/dev/null || vm_log "$id not unplugged"; done
+	vm_sd_eject || :; vm_query gone 30 mmc >/dev/null || :
+}
+
+# ---- mamorictl check in the guest ----------------------------------------------------------
+tm_check_says() { # want-exit
+	r=0
+	vm_exec 'mamorictl check --only media' >"$VM_RUN/check.out" 2>&1 || r=$?
+	sed 's/^/# /' "$VM_RUN/check.out"
+	[ "$r" -eq "$1" ]
+}
+
+tm_check_broken() {
+	d=$(tm_disk tmstick1)
+	vm_exec "systemctl stop mamori-agent && blockdev --setrw /dev/${d}1 /dev/$d" || return 1
+	tm_check_says 1 || return 1
+	grep -q "^FAIL  media: /dev/$d is writable" "$VM_RUN/check.out" &&
+		grep -q "^FAIL  media: /dev/${d}1 is writable" "$VM_RUN/check.out" &&
+		grep -q '^FAIL  media: mamori-agent is not running' "$VM_RUN/check.out"
+}
+
+# ---- stick present before udevd runs (as at power-on, with mamori installed) --------------
+tm_coldplug() {
+	tm_make_two_part "$VM_RUN/cold.img" COLD
+	H_cold=$(tm_hash "$VM_RUN/cold.img")
+	vm_exec 'systemctl stop mamori-agent systemd-udevd-control.socket systemd-udevd-kernel.socket systemd-udevd' || return 1
+	vm_plug_stick cold "$VM_RUN/cold.img" && plugged blocks cold || return 1
+	d=$(tm_disk cold)
+	vm_query wait 20 test -e "/sys/block/$d/${d}2" || return 1
+	vm_exec "grep -qx 0 /sys/block/$d/ro" || { vm_log "$d read-only before udevd ran"; return 1; }
+	# what boot does: udevd starts, systemd-udev-trigger replays every device, the agent starts
+	vm_exec 'systemctl start systemd-udevd && systemctl restart systemd-udev-trigger &&
+		udevadm settle && systemctl start mamori-agent' || return 1
+	tm_ro "$d" 1 && vm_exec "grep -qx 1 /sys/block/$d/${d}2/ro" && tm_dd_fails "$d" &&
+		tm_rw_mount_refused "/dev/${d}1" && unplugged cold && tm_same_hash "$VM_RUN/cold.img" "$H_cold"
+}
+
+# ---- all of it -------------------------------------------------------------------------------
+test_media_real() {
+	t "media+: listener on the udev monitor started" tm_listener_start
+	t "media+: hana has the active session of seat0 (loginctl), ken is in cdrom" tm_seat_user
+
+	# the stick QEMU had at power-on: not one byte written since, whatever is tried now
+	bd=$(tm_disk boot-stick) sd='' dd_=
+	H_boot=$(tm_hash "$VM_RUN/boot-stick.img")
+	t "media+: stick present at power-on: its image not written since QEMU started" \
+		sh -c "[ -z \"\$(find '$VM_RUN/boot-stick.img' -newer '$VM_RUN/qemu.args')\" ]"
+	t "media+: stick present at power-on: read-only, dd and a read-write mount refused" \
+		tm_attacks "$bd"
+	t "media+: stick present at power-on: image hash unchanged" tm_same_hash "$VM_RUN/boot-stick.img" "$H_boot"
+
+	tm_devices readonly 1
+	t "media+: mamorictl check --only media in the guest: exit 0 with everything enforced" tm_check_says 0
+	t "media+: agent stopped and a stick's flags cleared: mamorictl check says so, exit 1" tm_check_broken
+	vm_exec "systemctl start mamori-agent" >/dev/null 2>&1 || :
+	tm_ro "$(tm_disk tmstick1)" 1 >/dev/null || :
+	tm_unplug_devices 1
+	for f in stick uas sd; do
+		h=$(eval echo "\$H_$f")
+		t "media+: $f image hash unchanged after dd and read-write mounts" tm_same_hash "$VM_RUN/tm-${f}1.img" "$h"
+	done
+
+	# --setrw on disk and partition followed at once by a read-write mount
+	tm_make_two_part "$VM_RUN/setrw.img" SETRW
+	H_setrw=$(tm_hash "$VM_RUN/setrw.img")
+	vm_plug_stick setrw "$VM_RUN/setrw.img" && plugged blocks setrw && sd=$(tm_disk setrw) &&
+		vm_query wait 20 test -b "/dev/${sd}1" >/dev/null && tm_ro "$sd" 1 >/dev/null
+	t "media+: blockdev --setrw on disk and partition, then at once mount -o rw: flags back" tm_setrw_then_mount "$sd"
+	t "media+: setrw stick unplugged" unplugged setrw
+	t "media+: setrw stick: image hash unchanged" tm_same_hash "$VM_RUN/setrw.img" "$H_setrw"
+
+	# an ext4 journal that needs recovery: mounting must not replay it onto the medium
+	if tm_make_dirty_ext4 "$VM_RUN/dirty.img" >"$VM_RUN/dirty.log" 2>&1; then
+		H_dirty=$(tm_hash "$VM_RUN/dirty.img")
+		vm_plug_stick dirty "$VM_RUN/dirty.img" && plugged blocks dirty && dd_=$(tm_disk dirty) &&
+			tm_ro "$dd_" >/dev/null
+		t "media+: dirty ext4 journal: mount and mount -o ro replay nothing, noload reads the files" \
+			vm_exec "mkdir -p /mnt/tm; udevadm settle
+				if mount /dev/$dd_ /mnt/tm 2>/dev/null; then umount /mnt/tm; fi
+				if mount -o ro /dev/$dd_ /mnt/tm 2>/dev/null; then umount /mnt/tm; fi
+				mount -o ro,noload /dev/$dd_ /mnt/tm && grep -q 'before the crash 1' /mnt/tm/file1; r=\$?
+				umount /mnt/tm; exit \$r"
+		t "media+: dirty ext4 stick unplugged" unplugged dirty
+		t "media+: dirty ext4 stick: image hash unchanged" tm_same_hash "$VM_RUN/dirty.img" "$H_dirty"
+	else
+		not_ok "media+: an ext4 image with a journal that needs recovery is made on the host"
+		sed 's/^/# /' "$VM_RUN/dirty.log"
+	fi
+
+	t "media+: stick present before udevd starts: read-only after the boot-time trigger, image unchanged" tm_coldplug
+	t "media+: plug, re-read partition tables, unplug, plug again" tm_announce_loop
+	t "media+: the listener found the flag already set on every announcement (at least 50)" tm_announcements_ro
+
+	t "media+: policy audit for storage, optical and MTP, agent reloaded" tm_policy audit
+	tm_devices audit 2
+	tm_unplug_devices 2
+	t "media+: policy back to the shipped configuration" tm_policy readonly
+	vm_exec 'systemctl stop tm-seat' >/dev/null 2>&1 || :
+}
