@@ -63,10 +63,14 @@ run ja_JP.UTF-8 linux otp enroll
 has "ja_JP.UTF-8 on the Linux console: the error in English" "$ERR" \
 	"mamorictl otp enroll: no USER given"
 
-mkdir "$T/empty-root"
+# a root holding only the udev rules the package installs: no FAIL line
+mkdir -p "$T/empty-root/usr/lib/udev/rules.d"
+install -m 0644 conf/udev/10-mamori.rules conf/udev/72-mamori-uaccess.rules "$T/empty-root/usr/lib/udev/rules.d/"
 run ja_JP.UTF-8 xterm-256color check --root "$T/empty-root" --sshd /nonexistent
 has "ja_JP.UTF-8: check's results in Japanese" "$OUT" \
 	"OK    設定: $T/empty-root/etc/mamori/mamori.conf がありません。組み込みの既定値が有効です。"
+has "ja_JP.UTF-8: the media lines in Japanese" "$OUT" \
+	"OK    外部媒体: udev ルール $T/empty-root/usr/lib/udev/rules.d/10-mamori.rules がインストールされています。"
 case $OUT in
 *"集計: OK "*" 件、警告 "*" 件、失敗 0 件。"*) ok "ja_JP.UTF-8: check's summary in Japanese" ;;
 *) nok "ja_JP.UTF-8: check's summary in Japanese (got: $OUT)" ;;
