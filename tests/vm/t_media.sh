@@ -20,7 +20,7 @@ tm_disk() { vm_query blocks "$1" | head -n 1; }   # the sd*/sr* of a USB device
 # wait until the disk and its partition 1 (if any) carry the flag
 tm_ro() { # disk [part-suffix]
 	vm_exec "udevadm settle; for i in \$(seq 50); do
-		grep -qx 1 /sys/block/$1/ro && { [ -z '$2' ] || grep -qx 1 /sys/block/$1/$1$2/ro; } && exit 0
+		grep -qx 1 /sys/block/$1/ro && { [ -z '${2:-}' ] || grep -qx 1 /sys/block/$1/$1${2:-}/ro; } && exit 0
 		sleep 0.1; done; echo $1: ro=\$(cat /sys/block/$1/ro); exit 1"
 }
 tm_writable() { vm_exec "udevadm settle; grep -qx 0 /sys/block/$1/ro" || { vm_log "$1 is read-only"; return 1; }; }
@@ -78,13 +78,12 @@ tm_make_dirty_ext4() { # file
 # ---- events ---------------------------------------------------------------------------------
 # The event is in the durable log and in syslog (authpriv: /var/log/auth.log).
 tm_event() { # id pattern...
-	id=$1; shift
-	f="grep '^$id '"
-	for p in "$@"; do f="$f | grep -e '$p'"; done
-	vm_exec "sleep 1; $f $TM_LOG >/dev/null" || { vm_log "$id $* not in $TM_LOG"; vm_exec "tail -n 3 $TM_LOG" | sed 's/^/# /'; return 1; }
-	s="grep 'mamori-udev\\[[0-9]*\\]: $id '"
-	for p in "$@"; do s="$s | grep -e '$p'"; done
-	vm_exec "$s /var/log/auth.log >/dev/null" || { vm_log "$id $* not in /var/log/auth.log"; return 1; }
+	ev_id=$1; shift
+	ev_f="grep '^$ev_id '" ev_s="grep 'mamori-udev\\[[0-9]*\\]: $ev_id '"
+	for ev_p in "$@"; do ev_f="$ev_f | grep -e '$ev_p'" ev_s="$ev_s | grep -e '$ev_p'"; done
+	vm_exec "sleep 1; $ev_f $TM_LOG >/dev/null" ||
+		{ vm_log "$ev_id $* not in $TM_LOG"; vm_exec "tail -n 3 $TM_LOG" | sed 's/^/# /'; return 1; }
+	vm_exec "$ev_s /var/log/auth.log >/dev/null" || { vm_log "$ev_id $* not in /var/log/auth.log"; return 1; }
 }
 
 # ---- the users: one in the cdrom group, one with the active session of seat0 ------------
@@ -93,19 +92,18 @@ tm_event() { # id pattern...
 tm_seat_user() {
 	vm_exec "id ken >/dev/null 2>&1 || useradd -m -G cdrom ken
 		id hana >/dev/null 2>&1 || useradd -m hana
-		systemd-run --unit=tm-seat -p PAMName=login -p User=hana -p TTYPath=/dev/tty1 \
-			-p StandardInput=tty -p StandardOutput=tty sleep 3600 >/dev/null 2>&1
-		for i in \$(seq 50); do
-			s=\$(loginctl show-seat seat0 -p ActiveSession --value)
-			[ -n \"\$s\" ] && [ \"\$(loginctl show-session \$s -p Name --value)\" = hana ] && break
-			sleep 0.2
-		done
-		s=\$(loginctl show-seat seat0 -p ActiveSession --value)
-		[ -n \"\$s\" ] || { loginctl list-sessions; exit 1; }
-		loginctl activate \$s
-		loginctl show-session \$s -p Name -p Seat -p Active | tr '\n' ' '" >"$VM_RUN/seat.out" || return 1
-	grep -q 'Name=hana Seat=seat0 Active=yes' "$VM_RUN/seat.out" ||
-		{ sed 's/^/# /' "$VM_RUN/seat.out"; return 1; }
+		systemctl stop getty@tty1 2>/dev/null
+		systemd-run --no-block --unit=tm-seat -p PAMName=login -p User=hana \
+			-p TTYPath=/dev/tty1 -p StandardInput=tty-force -p StandardOutput=null sleep 3600" ||
+		return 1
+	i=0
+	until vm_exec "s=\$(loginctl show-seat seat0 -p ActiveSession --value) && [ -n \"\$s\" ] &&
+		loginctl activate \$s && loginctl show-session \$s -p Name -p Seat -p Active | tr '\n' ' '" \
+		>"$VM_RUN/seat.out" 2>&1 && grep -q 'Name=hana Seat=seat0 Active=yes' "$VM_RUN/seat.out"; do
+		i=$((i + 1))
+		[ $i -lt 10 ] || { sed 's/^/# /' "$VM_RUN/seat.out"; vm_exec 'loginctl list-sessions; systemctl status tm-seat --no-pager | tail -n 5' | sed 's/^/# /'; return 1; }
+		sleep 2
+	done
 }
 
 # sg node of the DVD drive: opening it for writing fails for ken (cdrom) and hana (seat)
@@ -229,21 +227,21 @@ tm_phone_ok() { # id dir policy
 }
 
 tm_devices() { # policy suffix
-	p=$1 s=$2
-	vm_make_fat_disk "$VM_RUN/tm-stick$s.img" 64 "TMSTICK$s"
-	vm_make_fat_disk "$VM_RUN/tm-uas$s.img" 64 "TMUAS$s"
-	vm_make_fat_disk "$VM_RUN/tm-sd$s.img" 64 "TMSD$s"
-	vm_make_iso "$VM_RUN/tm-dvd$s.iso" "TMDVD$s"
-	mkdir -p "$VM_RUN/tm-phone$s/DCIM"
-	for f in stick uas sd; do eval "H_$f=\$(tm_hash \"\$VM_RUN/tm-$f$s.img\")"; done
-	t "$p: usb-storage stick: expected state, MAMORI-MEDIA in syslog and the durable log" \
-		tm_stick_ok "tmstick$s" "$VM_RUN/tm-stick$s.img" "TMSTICK$s" "$p"
-	t "$p: usb-uas disk: expected state and event" tm_uas_ok "tmuas$s" "$VM_RUN/tm-uas$s.img" "$p"
-	t "$p: SD card on sdhci-pci: expected state and event" tm_sd_ok "$VM_RUN/tm-sd$s.img" "$p"
-	t "$p: USB DVD drive: sg node access as expected for the cdrom group and the seat user, event" \
-		tm_dvd_ok "tmdvd$s" "$VM_RUN/tm-dvd$s.iso" "$p"
-	t "$p: usb-mtp phone: seat user's access as expected, event" \
-		tm_phone_ok "tmphone$s" "$VM_RUN/tm-phone$s" "$p"
+	tm_pol=$1 tm_suf=$2
+	vm_make_fat_disk "$VM_RUN/tm-stick$tm_suf.img" 64 "TMSTICK$tm_suf"
+	vm_make_fat_disk "$VM_RUN/tm-uas$tm_suf.img" 64 "TMUAS$tm_suf"
+	vm_make_fat_disk "$VM_RUN/tm-sd$tm_suf.img" 64 "TMSD$tm_suf"
+	vm_make_iso "$VM_RUN/tm-dvd$tm_suf.iso" "TMDVD$tm_suf"
+	mkdir -p "$VM_RUN/tm-phone$tm_suf/DCIM"
+	for f in stick uas sd; do eval "H_$f=\$(tm_hash \"\$VM_RUN/tm-$f$tm_suf.img\")"; done
+	t "$tm_pol: usb-storage stick: expected state, MAMORI-MEDIA in syslog and the durable log" \
+		tm_stick_ok "tmstick$tm_suf" "$VM_RUN/tm-stick$tm_suf.img" "TMSTICK$tm_suf" "$tm_pol"
+	t "$tm_pol: usb-uas disk: expected state and event" tm_uas_ok "tmuas$tm_suf" "$VM_RUN/tm-uas$tm_suf.img" "$tm_pol"
+	t "$tm_pol: SD card on sdhci-pci: expected state and event" tm_sd_ok "$VM_RUN/tm-sd$tm_suf.img" "$tm_pol"
+	t "$tm_pol: USB DVD drive: sg node access as expected for the cdrom group and the seat user, event" \
+		tm_dvd_ok "tmdvd$tm_suf" "$VM_RUN/tm-dvd$tm_suf.iso" "$tm_pol"
+	t "$tm_pol: usb-mtp phone: seat user's access as expected, event" \
+		tm_phone_ok "tmphone$tm_suf" "$VM_RUN/tm-phone$tm_suf" "$tm_pol"
 }
 
 tm_unplug_devices() { # suffix
