@@ -137,7 +137,8 @@ tm_announce_loop() {
 		vm_plug_stick ann "$VM_RUN/ann.img" && plugged blocks ann || return 1
 		d=$(tm_disk ann)
 		vm_query wait 20 test -b "/dev/${d}2" && tm_ro "$d" 2 || return 1
-		vm_exec "for i in \$(seq 12); do blockdev --rereadpt /dev/$d; udevadm settle; done" || return 1
+		VM_EXEC_TIMEOUT=300 vm_exec "for i in \$(seq 12); do blockdev --rereadpt /dev/$d; udevadm settle; done" ||
+			return 1
 		unplugged ann || return 1
 	done
 }
@@ -276,7 +277,7 @@ tm_coldplug() {
 	vm_query wait 20 test -e "/sys/block/$d/${d}2" || return 1
 	vm_exec "grep -qx 0 /sys/block/$d/ro" || { vm_log "$d read-only before udevd ran"; return 1; }
 	# what boot does: udevd starts, systemd-udev-trigger replays every device, the agent starts
-	vm_exec 'systemctl start systemd-udevd && systemctl restart systemd-udev-trigger &&
+	VM_EXEC_TIMEOUT=300 vm_exec 'systemctl start systemd-udevd && systemctl restart systemd-udev-trigger &&
 		udevadm settle && systemctl start mamori-agent' || return 1
 	tm_ro "$d" 1 && vm_exec "grep -qx 1 /sys/block/$d/${d}2/ro" && tm_dd_fails "$d" &&
 		tm_rw_mount_refused "/dev/${d}1" && unplugged cold && tm_same_hash "$VM_RUN/cold.img" "$H_cold"
