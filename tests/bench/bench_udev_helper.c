@@ -1,4 +1,4 @@
-/* bench_udev_helper BUILD_DIR: what mamori-udev adds to one udev event of a removable disk —
+/* bench_udev_helper WORK_DIR BUILD_DIR: what mamori-udev adds to one udev event of a removable disk —
  * start, configuration, sysfs walk, BLKROSET on the disk and read back, filesystem probe,
  * one durable event — beside the anchor, the common rule RUN+="blockdev --setro $devnode",
  * both started as udev would (fork and exec) on the same loop device, interleaved so that
@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 #define N 200
 
 struct bench {
@@ -22,23 +24,6 @@ struct bench {
 	char img[4200], conf[4200], helper[4200];
 	char loop[64], devpath[128];
 };
-
-static double
-now_us(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 static void
 print_row(const char *what, double *us)
@@ -167,8 +152,8 @@ main(int argc, char **argv)
 
 	memset(&b, 0, sizeof(b));
 	printf("bench_udev_helper: one udev event of a removable disk, %d runs each\n", N);
-	if (argc != 2)
-		return fprintf(stderr, "usage: bench_udev_helper BUILD_DIR\n"), 2;
+	if (argc != 3)
+		return fprintf(stderr, "usage: bench_udev_helper WORK_DIR BUILD_DIR\n"), 2;
 	if (geteuid() != 0) {
 		printf("  skipped: loop devices and BLKROSET need root\n");
 		return 0;
@@ -178,7 +163,7 @@ main(int argc, char **argv)
 		return perror("mkdtemp"), 1;
 	snprintf(b.img, sizeof(b.img), "%s/disk.img", b.dir);
 	snprintf(b.conf, sizeof(b.conf), "%s/mamori.conf", b.dir);
-	snprintf(b.helper, sizeof(b.helper), "%s/mamori-udev", argv[1]);
+	snprintf(b.helper, sizeof(b.helper), "%s/mamori-udev", argv[2]);
 	if ((r = write_conf(&b)) < 0 || (r = attach_loop(&b)) < 0) {
 		printf("  skipped: no loop device (%s)\n", strerror(-r));
 		teardown(&b);
