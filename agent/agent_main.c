@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -331,6 +332,25 @@ report_stopped(struct loop *l)
 		      MAMORI_INT("failures", a->counts.failures));
 }
 
+/* The agent's state is mostly its disk table (AGENT_MAX_DISKS entries, about 125 KiB).
+ * Anonymous pages are zero until written, so a table mapped on its own costs memory only
+ * for the disks actually seen; calloc would clear all of it, page by page. */
+static struct agent *
+agent_new(void)
+{
+	void *p = mmap(NULL, sizeof(struct agent), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void
+agent_free(struct agent *a)
+{
+	if (a != NULL)
+		(void)munmap(a, sizeof(*a));
+}
+
 static void
 close_fd(int fd)
 {
@@ -341,14 +361,14 @@ close_fd(int fd)
 int
 main(int argc, char **argv)
 {
-	struct agent *a = calloc(1, sizeof(*a));
+	struct agent *a = agent_new();
 	struct loop l = {.a = a, .mon_fd = -1, .sig_fd = -1, .recheck_fd = -1, .heartbeat_fd = -1};
 	int r = 1;
 
 	if (a == NULL)
 		return 1;
 	if (parse_args(argc, argv, a) < 0) {
-		free(a);
+		agent_free(a);
 		return usage();
 	}
 	clock_gettime(CLOCK_MONOTONIC, &l.started);
@@ -375,6 +395,6 @@ out:
 	udev_unref(a->udev);
 	mamori_reporter_free(&a->rep);
 	mamori_config_free(&a->cfg);
-	free(a);
+	agent_free(a);
 	return r;
 }

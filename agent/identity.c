@@ -13,6 +13,30 @@
 #include "mamori/err.h"
 #include "mamori/media_apply.h"
 
+/* The filesystems removable media carry: what cameras, phones, Windows, macOS and Linux
+ * format them with, optical discs, live images and encrypted containers. Probing for only
+ * these keeps the probe off the RAID and pool signatures (zfs_member alone reads four
+ * 256 KiB labels), which made it take most of the helper's time on a FAT stick; a medium
+ * with another filesystem is reported without an fs key, and is protected all the same. */
+static char removable_fs[][12] = {
+	"vfat", "exfat", "ntfs", "ext2", "ext3", "ext4", "iso9660", "udf", "hfsplus", "hfs",
+	"apfs", "btrfs", "xfs", "f2fs", "jfs", "nilfs2", "squashfs", "erofs", "crypto_LUKS",
+	"BitLocker",
+};
+#define N_REMOVABLE_FS (sizeof(removable_fs) / sizeof(removable_fs[0]))
+
+/* libblkid takes the list as char ** (it only reads it) */
+static int
+only_removable_fs(blkid_probe pr)
+{
+	char *names[N_REMOVABLE_FS + 1];
+
+	for (size_t i = 0; i < N_REMOVABLE_FS; i++)
+		names[i] = removable_fs[i];
+	names[N_REMOVABLE_FS] = NULL;
+	return blkid_probe_filter_superblocks_type(pr, BLKID_FLTR_ONLYIN, names) < 0 ? -ENOMEM : 0;
+}
+
 static void
 copy_value(blkid_probe pr, const char *name, char *dst, size_t cap)
 {
@@ -43,6 +67,10 @@ mamori_media_probe_fs(const char *devnode, struct mamori_media_fs *ret)
 	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_LABEL |
 						      BLKID_SUBLKS_UUID);
 	blkid_probe_enable_partitions(pr, 0);
+	if ((r = only_removable_fs(pr)) < 0) {
+		blkid_free_probe(pr);
+		return r;
+	}
 	r = blkid_do_safeprobe(pr);
 	if (r == 0) {
 		copy_value(pr, "TYPE", fs.type, sizeof(fs.type));

@@ -1,4 +1,5 @@
 /* The libudev backend: one device and its parents, read from sysfs into mamori_media_dev. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -294,34 +295,52 @@ disk_of(struct udev *udev, const char *syspath, struct udev_device **ret)
 	return 0;
 }
 
+/* A disk's partitions are the subdirectories of its sysfs directory that have a
+ * "partition" attribute: reading that one directory replaces udev_enumerate's walk of the
+ * disk's whole subtree (queue/, mq/<cpu>/, trace/, ...), which cost every udev event a few
+ * hundred system calls. */
+static int
+partition_node(struct udev *udev, int dfd, const char *disk_path, const char *name,
+	       int (*fn)(const char *devnode, void *ctx), void *ctx)
+{
+	char path[PATH_MAX];
+	struct udev_device *c;
+	const char *node;
+	int w, r;
+
+	w = snprintf(path, sizeof(path), "%s/partition", name);
+	if (w < 0 || (size_t)w >= sizeof(path))
+		return -ENAMETOOLONG;
+	if (faccessat(dfd, path, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0; /* no partition attribute: queue/, holders/, ... */
+	w = snprintf(path, sizeof(path), "%s/%s", disk_path, name);
+	if (w < 0 || (size_t)w >= sizeof(path))
+		return -ENAMETOOLONG;
+	if ((c = udev_device_new_from_syspath(udev, path)) == NULL)
+		return -ENODEV;
+	node = udev_device_get_devnode(c);
+	r = node != NULL ? fn(node, ctx) : -ENODEV;
+	udev_device_unref(c);
+	return r;
+}
+
 static int
 each_partition(struct udev *udev, struct udev_device *disk,
 	       int (*fn)(const char *devnode, void *ctx), void *ctx)
 {
-	struct udev_enumerate *e = udev_enumerate_new(udev);
-	struct udev_list_entry *it;
-	int r = -ENOMEM;
+	const char *disk_path = udev_device_get_syspath(disk);
+	struct dirent *de;
+	DIR *dir;
+	int r = 0;
 
-	if (e == NULL)
-		return r;
-	if ((r = udev_enumerate_add_match_parent(e, disk)) < 0 ||
-	    (r = udev_enumerate_add_match_subsystem(e, "block")) < 0 ||
-	    (r = udev_enumerate_add_match_property(e, "DEVTYPE", "partition")) < 0 ||
-	    (r = udev_enumerate_scan_devices(e)) < 0)
-		goto out;
-	udev_list_entry_foreach(it, udev_enumerate_get_list_entry(e)) {
-		struct udev_device *c =
-			udev_device_new_from_syspath(udev, udev_list_entry_get_name(it));
-		const char *node = c != NULL ? udev_device_get_devnode(c) : NULL;
-
-		r = node != NULL ? fn(node, ctx) : -ENODEV;
-		udev_device_unref(c);
-		if (r < 0)
-			goto out;
-	}
-	r = 0;
-out:
-	udev_enumerate_unref(e);
+	if (disk_path == NULL)
+		return -ENODEV;
+	if ((dir = opendir(disk_path)) == NULL)
+		return -errno;
+	while (r >= 0 && (de = readdir(dir)) != NULL)
+		if (de->d_type == DT_DIR && de->d_name[0] != '.')
+			r = partition_node(udev, dirfd(dir), disk_path, de->d_name, fn, ctx);
+	closedir(dir);
 	return r;
 }
 

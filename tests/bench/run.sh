@@ -1,6 +1,7 @@
 #!/bin/sh
 # make bench: run every benchmark built into BUILD_DIR/bench, each given a work directory for
-# its scratch files and BUILD_DIR. The work directory is on ext4, never tmpfs (fsync must cost
+# its scratch files and BUILD_DIR, then the VM bench (vm_agent_idle.sh: about 15 minutes;
+# skipped when QEMU cannot run here, or with BENCH_VM=0). The work directory is on ext4, never tmpfs (fsync must cost
 # what it costs on a terminal's disk): BUILD_DIR itself when it is on ext4, else a
 # loop-mounted ext4 image made for the run (needs root, mkfs.ext4 and a free loop device).
 #   tests/bench/run.sh BUILD_DIR
@@ -31,4 +32,9 @@ for bench in "$B"/bench/bench_*; do
 	[ -x "$bench" ] || continue
 	"$bench" "$WORK" "$B" || { echo "FAILED: $bench"; rc=1; }
 done
+if [ "${BENCH_VM:-1}" = 0 ]; then
+	echo "vm_agent_idle: skipped (BENCH_VM=0)"
+else
+	sh tests/bench/vm_agent_idle.sh "$B" || { echo "FAILED: tests/bench/vm_agent_idle.sh"; rc=1; }
+fi
 exit $rc
