@@ -9,6 +9,11 @@ set -eu
 SUITE=${1:?usage: debian/chroot-build.sh SUITE OUTDIR}
 OUT=${2:?usage: debian/chroot-build.sh SUITE OUTDIR}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+# mmdebstrap and chroot need root: through sudo when not root, like tests/install-deps.sh.
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null || { echo "chroot-build: needs root (mmdebstrap, chroot)" >&2; exit 1; }
+	exec sudo sh "$0" "$@"
+fi
 . "$TOP/debian/chroot.sh"
 
 start=$(date +%s)

@@ -1,3 +1,4 @@
+# shellcheck shell=sh disable=SC2016 # single quotes: expanded inside the chroot, not here
 # The steps of tests/deb/test_install.sh. Each runs in the chroot R (debian/chroot.sh) and
 # asserts what an administrator or a member of staff would see there.
 PASSED=0
@@ -21,6 +22,10 @@ in_sh() { chroot_run "$R" sh -c "$1"; }
 apt_get() { # arguments...
 	in_root apt-get -y -q --no-install-recommends -o Dpkg::Options::=--force-confold "$@" \
 		>"$R/apt.log" 2>&1 || { tail -n 25 "$R/apt.log"; return 1; }
+}
+
+debs_in() { # directory of R -> the package files, as paths inside R
+	for f in "$R/$1"/*.deb; do echo "/${f#"$R"/}"; done
 }
 
 installed() { # package
@@ -103,8 +108,9 @@ set_unenrolled() { # allow|deny
 code() { sed -n "$1p" "$R/codes"; }
 
 step_install() {
+	# shellcheck disable=SC2046 # one word per package file
 	check "packages install from the archive with --no-install-recommends" \
-		apt_get install $(cd "$R" && ls debs/*.deb | sed 's|^|/|')
+		apt_get install $(debs_in debs)
 	for p in rsyslog rsyslog-relp; do
 		check "$p is installed with them (terminals report without recommends)" installed "$p"
 	done
@@ -154,8 +160,8 @@ step_rollout() {
 }
 
 step_upgrade() {
-	check "upgrade to a newer build of the same packages" \
-		apt_get install $(cd "$R" && ls debs-next/*.deb | sed 's|^|/|')
+	# shellcheck disable=SC2046
+	check "upgrade to a newer build of the same packages" apt_get install $(debs_in debs-next)
 	check "upgraded: the newer version is installed" \
 		sh -c 'chroot "$1" dpkg-query -W -f="\${Version}" mamori-tools | grep -q upgradetest' sh "$R"
 	check "upgraded: the profile stays enabled" mamori_after_unix

@@ -12,6 +12,11 @@ set -eu
 SUITE=${1:?usage: tests/deb/test_install.sh SUITE DEBDIR}
 DEBDIR=$(cd "${2:?usage: tests/deb/test_install.sh SUITE DEBDIR}" && pwd)
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
+# mmdebstrap and chroot need root: through sudo when not root, like tests/install-deps.sh.
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null || { echo "deb-test: needs root (mmdebstrap, chroot)" >&2; exit 1; }
+	exec sudo sh "$0" "$@"
+fi
 . "$TOP/debian/chroot.sh"
 . "$TOP/tests/deb/lib.sh"
 
