@@ -8,7 +8,9 @@
 #   make fuzz            every fuzz target for FUZZ_SECONDS each (clang libFuzzer)
 #   make bench           benchmarks, each printing medians beside its anchor
 #   make install         DESTDIR-aware, FHS and Debian multiarch paths
-#   make deb             Debian binary packages into build/deb/
+#   make deb             Debian binary packages for bookworm into build/deb/, in a clean chroot
+#   make deb SUITE=trixie  the same for trixie, into build/deb-trixie/
+#   make deb-test        install, rollout, upgrade, remove, purge in a clean chroot (SUITE too)
 #   make po-update       po/mamori.pot from the sources, merged into every po/LANG.po
 #
 # Sources are found by wildcard: a new lib/*.c joins libmamori, a new tests/unit/test_*.c
@@ -168,7 +170,7 @@ XGETTEXT_FLAGS := --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ \
 
 PROGRAMS  := $(MAMORICTL) $(PAM_MOD) $(VERIFY) $(AGENT_BIN)
 
-.PHONY: all check check-unit check-cli check-vm check-valgrind fuzz bench install deb \
+.PHONY: all check check-unit check-cli check-vm check-valgrind fuzz bench install deb deb-host deb-test \
         deps test-deps clean distclean po-update po-template
 
 all: $(PROGRAMS) $(MO_FILES)
@@ -403,10 +405,23 @@ install: $(PROGRAMS) $(MO_FILES)
 	$(foreach p,$(MAN_JA_PAGES),$(call install_man,$(p),ja/))
 
 # ---- packages --------------------------------------------------------------------------------
-# Built in a copy of the tree, so neither the tree nor its parent directory gets build products.
+# Built in a clean chroot of SUITE (debian/chroot-build.sh; the chroot is cached in
+# ~/.cache/mamori-deb), checked there with that suite's lintian and hardening-check. bookworm's
+# packages go to build/deb/ (where the VM bench looks), another suite's to build/deb-SUITE/.
+# deb-host builds on this machine instead, in a copy of the tree (faster, not clean).
+SUITE   ?= bookworm
+DEB_DIR := build/deb$(if $(filter-out bookworm,$(SUITE)),-$(SUITE))
+
 deb:
+	@sh debian/chroot-build.sh $(SUITE) $(DEB_DIR)
+
+deb-host:
 	@sh tests/install-deps.sh deb
 	@sh debian/build-debs.sh build/deb
+
+# Install, rollout, upgrade, remove and purge of DEB_DIR's packages in a clean chroot of SUITE.
+deb-test:
+	@sh tests/deb/test_install.sh $(SUITE) $(DEB_DIR)
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -43,8 +43,8 @@ collect() {
 
 run_lintian() {
 	echo "build-debs: lintian $(basename "$CHANGES")"
-	# --fail-on error: warnings are shown and meant to be fixed, errors stop the build.
-	lintian --fail-on error --info "$CHANGES"
+	# Errors and warnings stop the build; every override says why (debian/*.lintian-overrides).
+	lintian --fail-on error,warning --info "$CHANGES"
 }
 
 # Every ELF file in the packages must carry the hardening that debian/rules asks for.
@@ -53,7 +53,8 @@ check_hardening() {
 	for deb in "$OUT"/*.deb; do
 		dpkg-deb -x "$deb" "$TMP/unpack"
 	done
-	find "$TMP/unpack" -path "$TMP/unpack/usr/lib/debug" -prune -o -type f -perm -u+x -print |
+	# Every ELF file, shared objects (pam_mamori.so, mode 0644) as well as programs.
+	find "$TMP/unpack" -path "$TMP/unpack/usr/lib/debug" -prune -o -type f -print |
 		while read -r f; do
 			[ "$(head -c 4 "$f" | tail -c 3)" = ELF ] || continue
 			# shellcheck disable=SC2086 # options, one word each
