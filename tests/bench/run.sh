@@ -31,4 +31,7 @@ for bench in "$B"/bench/bench_*; do
 	[ -x "$bench" ] || continue
 	"$bench" "$WORK" "$B" || { echo "FAILED: $bench"; rc=1; }
 done
+# forwarding through a real rsyslogd pair (skipped, status 77, without rsyslog-relp)
+sh tests/bench/bench_forward.sh "$B"
+case $? in 0 | 77) ;; *) echo "FAILED: tests/bench/bench_forward.sh"; rc=1 ;; esac
 exit $rc
