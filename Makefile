@@ -353,14 +353,17 @@ fuzz: test-deps $(FUZZ_BIN)
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
 
 # ---- benchmarks ------------------------------------------------------------------------------
-bench: test-deps $(PROGRAMS) $(BENCH_BIN)
+bench: test-deps $(PROGRAMS) $(BENCH_BIN) $(TPROG_BIN)
 	@sh tests/bench/run.sh $(B)
 
 # Central forwarding (rsyslog on the terminal and on the collector): examples an administrator
 # enables, never active by default (README, "Central collector").
 RSYSLOG_CONF := conf/rsyslog/60-mamori-forward.conf conf/rsyslog/60-mamori-collector.conf \
                 conf/rsyslog/forward.env conf/rsyslog/collector.env \
-                conf/rsyslog/rsyslog-service-mamori.conf conf/logrotate.mamori-central
+                conf/rsyslog/rsyslog-service-mamori.conf conf/logrotate.mamori-central \
+                conf/rsyslog/mamori-forward-resume.path conf/rsyslog/mamori-forward-resume.service
+# run by the units above and by /etc/logrotate.d/mamori (mamori-forward-resume(8))
+RSYSLOG_SCRIPTS := conf/rsyslog/mamori-forward-resume conf/rsyslog/mamori-journal-wait
 
 # ---- install ---------------------------------------------------------------------------------
 # One install line per manual page: $(1) the page, $(2) the language directory under MANDIR
@@ -398,6 +401,8 @@ install: $(PROGRAMS) $(MO_FILES)
 		$(DESTDIR)$(LOCALEDIR)/$(l)/LC_MESSAGES/mamori.mo &&) true
 	install -d -m 0755 $(DESTDIR)$(DATADIR)/mamori/rsyslog
 	install -m 0644 $(RSYSLOG_CONF) $(DESTDIR)$(DATADIR)/mamori/rsyslog/
+	install -d -m 0755 $(DESTDIR)$(LIBEXECDIR)
+	install -m 0755 $(RSYSLOG_SCRIPTS) $(DESTDIR)$(LIBEXECDIR)/
 	install -m 0755 $(B)/mamori-agent $(DESTDIR)$(LIBEXECDIR)/mamori-agent
 	install -d -m 0755 $(DESTDIR)$(SYSTEMDUNITDIR)
 	install -m 0644 conf/systemd/mamori-agent.service $(DESTDIR)$(SYSTEMDUNITDIR)/

@@ -1,7 +1,8 @@
 /* mamorictl check: forwarding to the central collector (README, "Central collector"). Events
  * reach the collector only while rsyslog's RELP action runs: an expired or soon expiring TLS
- * certificate stops it for good (omrelp "DISABLING action", rsyslog#5636), a growing disk
- * queue shows that the collector has not taken events for a while. */
+ * certificate stops it for good (omrelp "DISABLING action", rsyslog#5636: the flag file
+ * MAMORI_DISABLED_FLAG exists), a disk queue that grows or holds old files shows that the
+ * collector has not taken events for a while. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/asn1.h>
@@ -25,6 +27,7 @@
 #define QUEUE_DIR "/var/spool/rsyslog"  /* Debian's rsyslog workDirectory */
 #define QUEUE_PREFIX "mamori_fwd."      /* queue.filename in 60-mamori-forward.conf */
 #define QUEUE_WARN (256LL << 20)        /* half of its queue.maxDiskSpace */
+#define QUEUE_WARN_MINUTES 60           /* heartbeats every 5 min keep it moving */
 #define EXPIRY_WARN_DAYS 30
 
 /* Days until the certificate in the PEM file at path expires, to the nearest day; -1 when it
@@ -80,43 +83,91 @@ check_cert(struct check_ctx *c, const char *text, size_t len, const char *key)
 			  N_("forwarding: the certificate %s expires in %ld days."), path, days);
 }
 
+/* The queue's data files (mamori_fwd.00000001 …), not its index (.qi). */
 static int
 is_queue_file(const struct dirent *d)
 {
-	return strncmp(d->d_name, QUEUE_PREFIX, sizeof(QUEUE_PREFIX) - 1) == 0;
+	const char *n = d->d_name + sizeof(QUEUE_PREFIX) - 1;
+
+	return strncmp(d->d_name, QUEUE_PREFIX, sizeof(QUEUE_PREFIX) - 1) == 0 && *n >= '0' &&
+	       *n <= '9';
+}
+
+/* Bytes in the queue's data files and the time the oldest non-empty one was last written. */
+static int
+queue_files(const char *dir, long long *ret_bytes, time_t *ret_oldest)
+{
+	struct dirent **names = NULL;
+	long long bytes = 0;
+	time_t oldest = 0;
+	struct stat st;
+	int n, dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (dfd < 0)
+		return -errno;
+	n = scandir(dir, &names, is_queue_file, alphasort);
+	for (int i = 0; i < n; i++) {
+		if (fstatat(dfd, names[i]->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && st.st_size > 0) {
+			bytes += st.st_size;
+			if (oldest == 0 || st.st_mtime < oldest)
+				oldest = st.st_mtime;
+		}
+		free(names[i]);
+	}
+	free(names);
+	close(dfd);
+	*ret_bytes = bytes;
+	*ret_oldest = oldest;
+	return 0;
 }
 
 static void
 check_queue(struct check_ctx *c)
 {
 	char dir[PATH_MAX];
-	struct dirent **names = NULL;
 	long long bytes = 0;
-	struct stat st;
-	int n, dfd;
+	time_t oldest = 0;
+	long age;
 
-	if (!check_path(c, QUEUE_DIR, dir, sizeof(dir)) ||
-	    (dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+	if (!check_path(c, QUEUE_DIR, dir, sizeof(dir)) || queue_files(dir, &bytes, &oldest) < 0) {
 		check_add(c, "forward.queue", CHECK_WARN, "no-spool", NULL, 0,
 			  N_("forwarding: rsyslog's work directory %s cannot be opened."), QUEUE_DIR);
 		return;
 	}
-	n = scandir(dir, &names, is_queue_file, alphasort);
-	for (int i = 0; i < n; i++) {
-		if (fstatat(dfd, names[i]->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    S_ISREG(st.st_mode))
-			bytes += st.st_size;
-		free(names[i]);
+	if (bytes == 0) {
+		check_add(c, "forward.queue", CHECK_OK, "empty", dir, 0,
+			  N_("forwarding: the disk queue is empty: the collector has every event."));
+		return;
 	}
-	free(names);
-	close(dfd);
-	if (bytes >= QUEUE_WARN)
-		check_add(c, "forward.queue", CHECK_WARN, "large", dir, 0,
-			  N_("forwarding: the disk queue holds %lld MiB: the collector has not taken "
-			     "events for a long time."), bytes >> 20);
+	age = oldest < time(NULL) ? (long)((time(NULL) - oldest) / 60) : 0;
+	if (bytes >= QUEUE_WARN || age >= QUEUE_WARN_MINUTES)
+		check_add(c, "forward.queue", CHECK_WARN, "waiting", dir, 0,
+			  N_("forwarding: the disk queue holds %lld KiB, its oldest file was last "
+			     "written %ld minutes ago: the collector has not taken events for that "
+			     "long."), (bytes + 1023) >> 10, age);
 	else
 		check_add(c, "forward.queue", CHECK_OK, "size", dir, 0,
-			  N_("forwarding: the disk queue files take %lld KiB."), (bytes + 1023) >> 10);
+			  N_("forwarding: the disk queue holds %lld KiB, its oldest file was last "
+			     "written %ld minutes ago."), (bytes + 1023) >> 10, age);
+}
+
+/* The file 60-mamori-forward.conf writes when omrelp disabled the action (rsyslog#5636). */
+static void
+check_disabled(struct check_ctx *c, const char *text, size_t len)
+{
+	char value[PATH_MAX], path[PATH_MAX];
+	struct stat st;
+
+	if (mamori_envfile_get(text, len, "MAMORI_DISABLED_FLAG", value, sizeof(value)) < 0 ||
+	    value[0] != '/' || !check_path(c, value, path, sizeof(path)))
+		return;
+	if (lstat(path, &st) == 0)
+		check_add(c, "forward.disabled", CHECK_FAIL, "disabled", path, 0,
+			  N_("forwarding: rsyslog's omrelp refused the collector's certificate and "
+			     "stopped forwarding %ld minutes ago (%s). mamori-forward-resume restarts "
+			     "it once the collector passes the name check; check its certificate."),
+			  (long)((time(NULL) - st.st_mtime) / 60), path);
 }
 
 void
@@ -147,6 +198,7 @@ check_forward(struct check_ctx *c)
 	close(fd);
 	check_cert(c, text, len, "MAMORI_TLS_CA");
 	check_cert(c, text, len, "MAMORI_TLS_CERT");
+	check_disabled(c, text, len);
 	check_queue(c);
 	free(text);
 }

@@ -37,4 +37,7 @@ if [ "${BENCH_VM:-1}" = 0 ]; then
 else
 	sh tests/bench/vm_agent_idle.sh "$B" || { echo "FAILED: tests/bench/vm_agent_idle.sh"; rc=1; }
 fi
+# forwarding through a real rsyslogd pair (skipped, status 77, without rsyslog-relp)
+sh tests/bench/bench_forward.sh "$B"
+case $? in 0 | 77) ;; *) echo "FAILED: tests/bench/bench_forward.sh"; rc=1 ;; esac
 exit $rc

@@ -54,7 +54,7 @@ add_forward() {
 	mkdir -p "$1/etc/mamori/tls" "$1/var/spool/rsyslog"
 	PKI_DAYS=$2 sh tests/syslog/make-pki.sh "$T/pki-$2" terminal >/dev/null
 	cp "$T/pki-$2/ca.pem" "$T/pki-$2/terminal.pem" "$1/etc/mamori/tls/"
-	printf 'MAMORI_COLLECTOR=log01\nMAMORI_TLS_CA=/etc/mamori/tls/ca.pem\nMAMORI_TLS_CERT=/etc/mamori/tls/terminal.pem\n' \
+	printf 'MAMORI_COLLECTOR=log01\nMAMORI_TLS_CA=/etc/mamori/tls/ca.pem\nMAMORI_TLS_CERT=/etc/mamori/tls/terminal.pem\nMAMORI_DISABLED_FLAG=/var/spool/rsyslog/mamori-forward.disabled\n' \
 		>"$1/etc/mamori/forward.env"
 	chmod 0644 "$1/etc/mamori/forward.env"
 	head -c 2048 /dev/zero >"$1/var/spool/rsyslog/mamori_fwd.00000001"
@@ -109,7 +109,7 @@ $CLOCK
 OK    state store: $G/var/lib/mamori/users is root-owned with mode 0700 and its 2 files are root-owned with mode 0600.
 OK    forwarding: the certificate $G/etc/mamori/tls/ca.pem expires in 400 days.
 OK    forwarding: the certificate $G/etc/mamori/tls/terminal.pem expires in 400 days.
-OK    forwarding: the disk queue files take 2 KiB.
+OK    forwarding: the disk queue holds 2 KiB, its oldest file was last written 0 minutes ago.
 OK    media: the udev rules $G/usr/lib/udev/rules.d/10-mamori.rules are installed.
 OK    media: the udev rules $G/usr/lib/udev/rules.d/72-mamori-uaccess.rules are installed.
 WARN  media: with --root, udevd, mamori-agent and the devices of the running system are not inspected.
@@ -129,6 +129,26 @@ echo garbage >"$T/soon/etc/mamori/tls/ca.pem"
 run check --root "$T/soon" --sshd "$NOSSHD"
 expect_line "an unreadable CA certificate: FAIL, exit 1" 1 \
 	"FAIL  forwarding: the certificate $T/soon/etc/mamori/tls/ca.pem cannot be read: RELP to the collector cannot start."
+
+# the queue: old files mean the collector has taken nothing for that long; empty is fine
+head -c 4096 /dev/zero >"$T/soon/var/spool/rsyslog/mamori_fwd.00000002"
+touch -d '-125 minutes' "$T/soon/var/spool/rsyslog/mamori_fwd.00000001"
+run check --root "$T/soon" --sshd "$NOSSHD"
+expect_line "queue files written 2 hours ago: a WARN with size and age" 1 \
+	"WARN  forwarding: the disk queue holds 6 KiB, its oldest file was last written 125 minutes ago: the collector has not taken events for that long."
+: >"$T/soon/var/spool/rsyslog/mamori_fwd.00000001"
+: >"$T/soon/var/spool/rsyslog/mamori_fwd.00000002"
+echo '{}' >"$T/soon/var/spool/rsyslog/mamori_fwd.qi"
+run check --root "$T/soon" --sshd "$NOSSHD"
+expect_line "empty queue files: OK, the queue is empty" 1 \
+	"OK    forwarding: the disk queue is empty: the collector has every event."
+# omrelp disabled the action: the flag file written by 60-mamori-forward.conf
+echo "rsyslogd-2353: omrelp[log01:2514]: authentication error - DISABLING action" \
+	>"$T/soon/var/spool/rsyslog/mamori-forward.disabled"
+touch -d '-7 minutes' "$T/soon/var/spool/rsyslog/mamori-forward.disabled"
+run check --root "$T/soon" --sshd "$NOSSHD"
+expect_line "forwarding disabled by omrelp: FAIL with the time, exit 1" 1 \
+	"FAIL  forwarding: rsyslog's omrelp refused the collector's certificate and stopped forwarding 7 minutes ago ($T/soon/var/spool/rsyslog/mamori-forward.disabled). mamori-forward-resume restarts it once the collector passes the name check; check its certificate."
 
 run check --json --root "$G" --sshd "$NOSSHD"
 if [ "$RC" = 0 ] && printf '%s' "$OUT" | python3 -c '

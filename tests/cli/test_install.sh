@@ -35,12 +35,16 @@ expected() {
 	echo "/usr/share/mamori/pam.d/mamori-single-prompt 644"
 	echo "/usr/share/mamori/sshd_config.d/mamori.conf 644"
 	for f in 60-mamori-forward.conf 60-mamori-collector.conf forward.env collector.env \
-		rsyslog-service-mamori.conf logrotate.mamori-central; do
+		rsyslog-service-mamori.conf logrotate.mamori-central mamori-forward-resume.path \
+		mamori-forward-resume.service; do
 		echo "/usr/share/mamori/rsyslog/$f 644"
 	done
+	echo "/usr/libexec/mamori/mamori-forward-resume 755"
+	echo "/usr/libexec/mamori/mamori-journal-wait 755"
 	echo "/usr/libexec/mamori/mamori-agent 755"
 	echo "$(make_var SYSTEMDUNITDIR)/mamori-agent.service 644"
-	for page in mamori.7 mamori.conf.5 mamorictl.8 pam_mamori.8 mamori-udev.8 mamori-agent.8; do
+	for page in mamori.7 mamori.conf.5 mamorictl.8 pam_mamori.8 mamori-udev.8 mamori-agent.8 \
+		mamori-forward-resume.8; do
 		echo "/usr/share/man/man${page##*.}/$page 644"
 	done
 	for page in mamori.7 mamori.conf.5 mamorictl.8; do

@@ -17,6 +17,7 @@ TOTAL=$((PROCS * EACH))
 # The shipped file, pointed at the test directory and the test user.
 sed -e "s|/var/log/mamori/events.log|$T/log/events.log|" \
     -e "s|create 0640 root adm|create 0640 $(id -un) $(id -gn)|" \
+    -e "s|/usr/libexec/mamori/|$(pwd)/conf/rsyslog/|" -e "s|/var/spool/rsyslog|$T/spool-rsyslog|" \
     -e "s|rotate 36|rotate 1000|" conf/logrotate.mamori >"$T/logrotate.conf"
 
 pids=

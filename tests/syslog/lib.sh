@@ -20,7 +20,7 @@ mkdir -p "$T/state" "$T/log" "$T/central"
 PIDS_STARTED=
 
 cleanup() {
-	for p in $PIDS_STARTED; do
+	for p in $PIDS_STARTED $(cat "$T"/*.pid 2>/dev/null); do
 		kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
 	done
 	[ -n "${KEEP_TMP:-}" ] && echo "# kept $T" || rm -rf "$T"
@@ -71,18 +71,34 @@ EOC
 listening() { ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
 
 # start_terminal PORT: rsyslogd with the shipped terminal file, collector on 127.0.0.1:PORT.
+# It processes its own messages (it is not the system's logger) into term.rsyslog.log and
+# through the shipped rules. $T/term.start starts it again the same way (for a restart done
+# by another program: its pid is then only in $T/term.pid).
 start_terminal() {
 	mkdir -p "$T/term.work"
 	cat >"$T/term.conf" <<EOC
-global(workDirectory="$T/term.work")
+global(workDirectory="$T/term.work" processInternalMessages="on")
 include(file="$CONF/60-mamori-forward.conf")
 *.* action(type="omfile" file="$T/term.rsyslog.log")
 EOC
-	env MAMORI_EVENT_LOG="$T/log/events.log" MAMORI_COLLECTOR=127.0.0.1 \
-	    MAMORI_COLLECTOR_PORT="$1" MAMORI_COLLECTOR_NAME=collector.mamori.test \
-	    MAMORI_TLS_CA="$T/pki/ca.pem" MAMORI_TLS_CERT="$T/pki/term01.mamori.test.pem" \
-	    MAMORI_TLS_KEY="$T/pki/term01.mamori.test.key" \
-	    "$RSYSLOGD" -n -f "$T/term.conf" -i "$T/term.pid" >>"$T/term.out" 2>&1 &
+	cat >"$T/forward.env" <<EOC
+MAMORI_EVENT_LOG=$T/log/events.log
+MAMORI_COLLECTOR=127.0.0.1
+MAMORI_COLLECTOR_PORT=$1
+MAMORI_COLLECTOR_NAME=collector.mamori.test
+MAMORI_TLS_CA=$T/pki/ca.pem
+MAMORI_TLS_CERT=$T/pki/term01.mamori.test.pem
+MAMORI_TLS_KEY=$T/pki/term01.mamori.test.key
+MAMORI_DISABLED_FLAG=$T/term.disabled
+EOC
+	cat >"$T/term.start" <<EOC
+#!/bin/sh
+set -a
+. "$T/forward.env"
+exec "$RSYSLOGD" -n -f "$T/term.conf" -i "$T/term.pid" >>"$T/term.out" 2>&1
+EOC
+	chmod 0755 "$T/term.start"
+	"$T/term.start" &
 	PIDS_STARTED="$PIDS_STARTED $!"
 	echo $! >"$T/term.spawned"
 	wait_until 30 is_up term || { echo "# terminal rsyslogd did not start"; cat "$T/term.out"; return 1; }

@@ -18,6 +18,13 @@ emit 300 outage
 sleep 10
 start_collector coll "$PORT" collector
 expect_all 400 120 "300 events written during a 10 s outage arrive after it"
+# rsyslogd's own word on it reaches the collector too (60-mamori-forward.conf, mamori_relp_self)
+seen() { grep -q "$1" "$T"/central/*.log 2>/dev/null; }
+wait_until 60 seen " rsyslogd[-0-9]*: action 'mamori_relp' suspended" &&
+	wait_until 30 seen " rsyslogd[-0-9]*: action 'mamori_relp' resumed" &&
+	echo "ok - the collector's file shows the terminal's rsyslogd: action 'mamori_relp' suspended, then resumed" ||
+	{ echo "not ok - rsyslogd's suspended/resumed messages did not reach the collector"
+	  grep rsyslogd "$T"/central/*.log | cut -c1-160 | sed 's/^/# /' | tail -n 5; }
 
 # (c) collector down; a pause; then events, a burst and single lines with pauses between
 stop coll
