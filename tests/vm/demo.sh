@@ -55,7 +55,7 @@ die() { say "Cannot go on: $*"; summary; exit 1; }
 summary() {
 	printf '\n%s==== What this run proved / 実証した内容%s\n\n' "$B" "$N"
 	printf '%s' "$CLAIMS" | sed 's/^/  /'
-	printf '\n  %s passed, %s failed; demo took %ss (packages %s, image %s, boot %s, steps %s)\n' \
+	printf '\n  %s passed, %s failed; demo took %ss (packages %s, image %s, boot %s, boot and steps %s)\n' \
 		"$PASSED" "$FAILED" "$(($(date +%s) - T_START))" "${T_DEBS:-?}s" "${T_IMAGE:-?}s" \
 		"${VM_BOOT_SECONDS:-?}s" "${T_STEPS:-?}s"
 }
