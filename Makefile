@@ -170,7 +170,7 @@ XGETTEXT_FLAGS := --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ \
 
 PROGRAMS  := $(MAMORICTL) $(PAM_MOD) $(VERIFY) $(AGENT_BIN)
 
-.PHONY: all check check-unit check-cli check-vm check-valgrind fuzz bench install deb deb-host deb-test \
+.PHONY: all check check-unit check-cli check-vm check-valgrind fuzz bench install deb deb-host deb-test demo \
         deps test-deps clean distclean po-update po-template
 
 all: $(PROGRAMS) $(MO_FILES)
@@ -326,6 +326,12 @@ check-valgrind: test-deps
 check-vm: test-deps
 	@$(MAKE) --no-print-directory all-tests
 	@sh tests/run-suite.sh $(B) vm
+
+# The main job on a disposable terminal, narrated step by step (tests/vm/demo.sh); it builds
+# the packages when build/deb is older than the sources. Not part of `make check`.
+demo: test-deps
+	@$(MAKE) --no-print-directory $(MAMORICTL)
+	@BUILD=$(B) sh tests/vm/demo.sh
 
 .PHONY: all-tests
 all-tests: $(PROGRAMS) $(MO_FILES) $(UNIT_BIN) $(PTEST_BIN) $(TPROG_BIN) $(TB_PAM_MOD) $(TB_VERIFY) \
