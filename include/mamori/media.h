@@ -64,6 +64,15 @@ struct mamori_media_dev {
 	bool recheck_parent;
 	char parent_syspath[512]; /* the usb_device of a usb_interface, or "" */
 	uint64_t size;       /* bytes, 0 when unknown or not a block device */
+	/* USB interface: the interface itself for a usb_interface, else the nearest one above
+	 * (the one a block device hangs from); "" when none. */
+	char usb_iface[32];   /* its sysname, e.g. "2-1:1.0" */
+	uint8_t iface_class, iface_subclass, iface_protocol; /* of a usb_interface itself */
+	int iface_authorized; /* its "authorized" attribute: 1, 0, or -1 when not an interface */
+	/* The kernel device whose driver makes this block device, for a device without USB
+	 * authorization (mmc card, SCSI device on SATA): "mmc" + "mmc0:4567", "scsi" + "0:0:0:0". */
+	char unbind_bus[8];
+	char unbind_name[32];
 	struct mamori_media_identity id;
 };
 

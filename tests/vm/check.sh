@@ -535,6 +535,7 @@ main() {
 	test_media_udev
 	test_agent
 	test_login
+	. "$VM_DIR/t_deny.sh" && test_deny
 	t "guest powers off on the ACPI power button" vm_poweroff
 	vm_log "time: image $((T_TESTS - T_IMAGE))s, boot ${VM_BOOT_SECONDS}s, all tests $(($(date +%s) - T_TESTS))s"
 	[ "$FAILED" -eq 0 ]
