@@ -124,6 +124,15 @@ deny_agent_recloses() {
 		vm_query wait 20 sh -c "\"[ \\\$(grep -c '^MAMORI-AGENT-310 .*roothub=usb1 ' $DENY_LOG) -gt $n ]\""
 }
 
+# An SD card in the PCI reader has no USB authorization: read-only at once, then its driver
+# is unbound and the block device goes away.
+deny_sd_unbound() {
+	vm_sd_insert "$VM_RUN/denysd.img" || return 1
+	deny_event '^MAMORI-MEDIA-114 ' 'class=sd' 'action=deny' 'unbound=mmc0:' || return 1
+	vm_query gone 20 mmc >/dev/null ||
+		{ vm_log "block devices left: $(vm_query mmc | tr '\n' ' ')"; return 1; }
+}
+
 deny_restore() {
 	vm_exec "cp -p /root/mamori.conf.orig $DENY_CONF && systemctl reload mamori-agent"
 }
@@ -148,6 +157,13 @@ test_deny() {
 		deny_allowlisted_works
 	t "deny: a root hub opened by hand is closed again at agent start (MAMORI-AGENT-310)" \
 		deny_agent_recloses
+	vm_make_fat_disk "$VM_RUN/denysd.img" 32 DENYSD
+	sdsum=$(sha256sum <"$VM_RUN/denysd.img")
+	t "deny: SD card on the PCI reader: driver unbound, no block device left (MAMORI-MEDIA-114)" \
+		deny_sd_unbound
+	vm_sd_eject >/dev/null 2>&1 || :
+	t "deny: the refused SD card's image file is unchanged on the host" \
+		test "$(sha256sum <"$VM_RUN/denysd.img")" = "$sdsum"
 	for id in deny1 kbd2 ccid2 allow1; do unplugged $id >/dev/null 2>&1 || :; done
 	vm_unplug_net net1 >/dev/null 2>&1 || :
 	t "deny: the refused stick's image file is unchanged on the host" \
