@@ -382,9 +382,11 @@ mamori_media_udev_disk_nodes(struct udev *udev, const struct mamori_media_dev *d
 	return r;
 }
 
-int
-mamori_media_udev_each_disk(struct udev *udev, int (*fn)(const char *syspath, void *ctx),
-			    void *ctx)
+/* fn for every device of subsystem (and devtype, unless NULL) present now, sorted by path:
+ * parents before children (a root hub before the devices and interfaces below it). */
+static int
+each_device(struct udev *udev, const char *subsystem, const char *devtype,
+	    int (*fn)(const char *syspath, void *ctx), void *ctx)
 {
 	struct udev_enumerate *e = udev_enumerate_new(udev);
 	struct udev_list_entry *it;
@@ -392,8 +394,9 @@ mamori_media_udev_each_disk(struct udev *udev, int (*fn)(const char *syspath, vo
 
 	if (e == NULL)
 		return r;
-	if ((r = udev_enumerate_add_match_subsystem(e, "block")) < 0 ||
-	    (r = udev_enumerate_add_match_property(e, "DEVTYPE", "disk")) < 0 ||
+	if ((r = udev_enumerate_add_match_subsystem(e, subsystem)) < 0 ||
+	    (devtype != NULL &&
+	     (r = udev_enumerate_add_match_property(e, "DEVTYPE", devtype)) < 0) ||
 	    (r = udev_enumerate_scan_devices(e)) < 0)
 		goto out;
 	r = 0;
@@ -406,25 +409,16 @@ out:
 }
 
 int
+mamori_media_udev_each_disk(struct udev *udev, int (*fn)(const char *syspath, void *ctx),
+			    void *ctx)
+{
+	return each_device(udev, "block", "disk", fn, ctx);
+}
+
+int
 mamori_media_udev_each_usb(struct udev *udev, int (*fn)(const char *syspath, void *ctx), void *ctx)
 {
-	struct udev_enumerate *e = udev_enumerate_new(udev);
-	struct udev_list_entry *it;
-	int r = -ENOMEM;
-
-	if (e == NULL)
-		return r;
-	if ((r = udev_enumerate_add_match_subsystem(e, "usb")) < 0 ||
-	    (r = udev_enumerate_scan_devices(e)) < 0)
-		goto out;
-	r = 0;
-	/* sorted by path: a root hub before the devices and interfaces below it */
-	udev_list_entry_foreach(it, udev_enumerate_get_list_entry(e))
-		if ((r = fn(udev_list_entry_get_name(it), ctx)) < 0)
-			break;
-out:
-	udev_enumerate_unref(e);
-	return r < 0 ? r : 0;
+	return each_device(udev, "usb", NULL, fn, ctx);
 }
 
 int

@@ -9,11 +9,7 @@
 static void
 add(struct mamori_field *f, size_t *n, struct mamori_field x)
 {
-	/* A key without a value (no serial, no function name) is left out. */
-	if (x.type == MAMORI_FT_STR && (x.s == NULL || x.s[0] == '\0'))
-		return;
-	if (*n < USB_MAX_FIELDS)
-		f[(*n)++] = x;
+	mamori_media_field_add(f, n, USB_MAX_FIELDS, x);
 }
 
 void
@@ -41,13 +37,7 @@ mamori_usb_report(struct mamori_reporter *rep, enum mamori_event_id ev, const ch
 	add(f, &n, MAMORI_STR("policy", d->policy));
 	for (size_t i = 0; i < n_extra; i++)
 		add(f, &n, extra[i]);
-	add(f, &n, MAMORI_STR("bus", id->bus));
-	add(f, &n, MAMORI_STR("port", id->port));
-	add(f, &n, MAMORI_STR("vid", id->vid));
-	add(f, &n, MAMORI_STR("pid", id->pid));
-	add(f, &n, MAMORI_STR("serial", id->serial));
-	add(f, &n, MAMORI_STR("vendor", id->vendor));
-	add(f, &n, MAMORI_STR("product", id->product));
+	mamori_media_identity_fields(id, f, &n, USB_MAX_FIELDS);
 	add(f, &n, MAMORI_STR("allow", d->allowed != NULL ? d->allowed->comment : NULL));
 	(void)mamori_report(rep, ev, msg, f, n);
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "mamori/config.h"
+#include "mamori/event.h"
 
 enum mamori_media_class {
 	MAMORI_MC_IGNORED,     /* not storage and not a way out: hubs, keyboards, CCID, … */
@@ -115,5 +116,11 @@ const struct mamori_allow_entry *mamori_media_allow_find(const struct mamori_med
  * device descriptor, then the active configuration) declares a still-image (PTP/MTP)
  * interface 06/01/01. Bounds-checked; malformed input gives false. */
 bool mamori_media_descriptors_have_ptp(const uint8_t *desc, size_t len);
+
+/* Event fields (media_fields.c): x appended to f (n of cap used) unless it is a string
+ * without a value; the identity as bus, port, vid, pid, serial, vendor, product. */
+void mamori_media_field_add(struct mamori_field *f, size_t *n, size_t cap, struct mamori_field x);
+void mamori_media_identity_fields(const struct mamori_media_identity *id, struct mamori_field *f,
+				  size_t *n, size_t cap);
 
 #endif
