@@ -258,7 +258,7 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(THELP_OBJ) $(LIBMEDIA) $(LIBMAMORI)
 		$(LIBMAMORI) $(LIBS_CMOCKA) $(TLIBS_$*) $(LIBS_MEDIA) $(LIBS)
 
 # Unit tests that read device trees recorded in the VM through the real libudev (umockdev).
-UMOCKDEV_TESTS := test_media_udev
+UMOCKDEV_TESTS := test_media_udev test_usb_iface
 $(UMOCKDEV_TESTS:%=$(B)/obj/tests/unit/%.o): ALL_CFLAGS += $(UMOCKDEV_CFLAGS)
 $(foreach t,$(UMOCKDEV_TESTS),$(eval TLIBS_$(t) := $(UMOCKDEV_LIBS)))
 TLIBS_test_pskc_read := $(LIBS_PSKC)

@@ -69,6 +69,12 @@ void agent_forget(struct agent *a, const char *syspath);
 /* Re-check every disk taken in: read-only flags, then read-write mounts. */
 void agent_recheck(struct agent *a);
 
+/* agent_usb.c */
+
+/* Every root hub closed (interface_authorized_default = 0) and every USB interface
+ * authorized exactly when the policy allows it; what had to change is reported. */
+int agent_usb_scan(struct agent *a, enum agent_origin why);
+
 /* agent_mounts.c */
 
 /* A block node of a protected disk, as the re-check found it. */

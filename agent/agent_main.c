@@ -182,6 +182,7 @@ reload(struct loop *l)
 			      MAMORI_INT("recheck", a->cfg->media.recheck_interval),
 			      MAMORI_INT("heartbeat", a->cfg->report.heartbeat));
 	(void)agent_scan(a, AGENT_AT_RELOAD);
+	(void)agent_usb_scan(a, AGENT_AT_RELOAD);
 	agent_recheck(a);
 	l->recheck_armed = 0;
 	(void)set_timer(l->recheck_fd, 0);
@@ -382,6 +383,7 @@ main(int argc, char **argv)
 	report_started(&l);
 	if ((r = agent_scan(a, AGENT_AT_START)) < 0)
 		report_failed(a, "scan", r);
+	(void)agent_usb_scan(a, AGENT_AT_START);
 	agent_recheck(a);
 	if ((r = run(&l)) < 0)
 		report_failed(a, "poll", r);

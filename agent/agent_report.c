@@ -14,11 +14,7 @@
 static void
 add(struct mamori_field *f, size_t *n, struct mamori_field x)
 {
-	/* A key without a value (no serial, no vendor string) is left out. */
-	if (x.type == MAMORI_FT_STR && (x.s == NULL || x.s[0] == '\0'))
-		return;
-	if (*n < AGENT_MAX_FIELDS)
-		f[(*n)++] = x;
+	mamori_media_field_add(f, n, AGENT_MAX_FIELDS, x);
 }
 
 void
@@ -38,13 +34,7 @@ agent_report_dev(struct agent *a, enum mamori_event_id ev, const char *msg,
 	add(f, &n, MAMORI_STR("class", mamori_media_class_name(cls)));
 	for (size_t i = 0; i < n_extra; i++)
 		add(f, &n, extra[i]);
-	add(f, &n, MAMORI_STR("bus", id->bus));
-	add(f, &n, MAMORI_STR("port", id->port));
-	add(f, &n, MAMORI_STR("vid", id->vid));
-	add(f, &n, MAMORI_STR("pid", id->pid));
-	add(f, &n, MAMORI_STR("serial", id->serial));
-	add(f, &n, MAMORI_STR("vendor", id->vendor));
-	add(f, &n, MAMORI_STR("product", id->product));
+	mamori_media_identity_fields(id, f, &n, AGENT_MAX_FIELDS);
 	add(f, &n, MAMORI_INT("size", dev->size));
 	add(f, &n, MAMORI_STR("config", a->cfg_ok ? "ok" : "invalid"));
 	(void)mamori_report(a->rep, ev, msg, f, n);

@@ -142,12 +142,25 @@ note_usb_device(struct udev_device *p, struct mamori_media_dev *dev)
 	copy(id->port, sizeof(id->port), udev_device_get_sysname(p));
 }
 
+/* The device whose driver made the block device: unbinding it takes the node away. */
+static void
+note_unbind(struct udev_device *p, struct mamori_media_dev *dev, const char *bus)
+{
+	const char *name = udev_device_get_sysname(p);
+
+	if (dev->unbind_bus[0] != '\0' || name == NULL || strlen(name) >= sizeof(dev->unbind_name))
+		return;
+	copy(dev->unbind_bus, sizeof(dev->unbind_bus), bus);
+	copy(dev->unbind_name, sizeof(dev->unbind_name), name);
+}
+
 static void
 note_mmc_card(struct udev_device *p, struct mamori_media_dev *dev)
 {
 	struct udev_device *host = udev_device_get_parent(p);
 
 	dev->on_mmc = true;
+	note_unbind(p, dev, "mmc");
 	copy(dev->mmc_type, sizeof(dev->mmc_type), attr(p, "type"));
 	if (dev->id.serial[0] == '\0')
 		copy(dev->id.serial, sizeof(dev->id.serial), attr(p, "serial"));
@@ -166,6 +179,7 @@ note_scsi_device(struct udev_device *p, struct mamori_media_dev *dev)
 
 	if (dev->scsi_type >= 0 || type == NULL)
 		return;
+	note_unbind(p, dev, "scsi");
 	errno = 0;
 	t = strtol(type, &end, 10);
 	if (errno == 0 && end != type && t >= 0 && t <= 0x1f)
@@ -182,8 +196,10 @@ note(struct udev_device *p, struct mamori_media_dev *dev, const char **bus)
 
 	if (is(sub, "usb") && is(type, "usb_device"))
 		note_usb_device(p, dev);
-	else if (is(sub, "usb") && is(type, "usb_interface") && dev->usb_driver[0] == '\0')
+	else if (is(sub, "usb") && is(type, "usb_interface") && dev->usb_iface[0] == '\0') {
 		copy(dev->usb_driver, sizeof(dev->usb_driver), udev_device_get_driver(p));
+		copy(dev->usb_iface, sizeof(dev->usb_iface), udev_device_get_sysname(p));
+	}
 	else if (is(sub, "mmc"))
 		note_mmc_card(p, dev);
 	else if (is(sub, "scsi") && is(type, "scsi_device"))
@@ -225,13 +241,32 @@ read_block(struct udev_device *d, struct mamori_media_dev *dev)
 		dev->size = (uint64_t)sectors * 512;
 }
 
+/* Two hex digits, as sysfs prints bInterfaceClass and its kin; anything else reads as 0xff
+ * (vendor-specific), which no policy lets in by default. */
+static uint8_t
+hex_byte(const char *s)
+{
+	unsigned v = 0;
+
+	if (s == NULL || strlen(s) != 2 || strspn(s, "0123456789abcdefABCDEF") != 2)
+		return 0xff;
+	for (int i = 0; i < 2; i++)
+		v = v * 16 + (unsigned)(s[i] <= '9' ? s[i] - '0' : (s[i] | 0x20) - 'a' + 10);
+	return (uint8_t)v;
+}
+
 static void
 read_usb_interface(struct udev_device *d, struct mamori_media_dev *dev)
 {
 	struct udev_device *parent =
 		udev_device_get_parent_with_subsystem_devtype(d, "usb", "usb_device");
 	const char *path = parent != NULL ? udev_device_get_syspath(parent) : NULL;
+	const char *auth = attr(d, "authorized");
 
+	dev->iface_class = hex_byte(attr(d, "bInterfaceClass"));
+	dev->iface_subclass = hex_byte(attr(d, "bInterfaceSubClass"));
+	dev->iface_protocol = hex_byte(attr(d, "bInterfaceProtocol"));
+	dev->iface_authorized = is(auth, "1") ? 1 : is(auth, "0") ? 0 : -1;
 	dev->mtp = interface_is_mtp(d);
 	if (path == NULL || strlen(path) >= sizeof(dev->parent_syspath))
 		return;
@@ -251,7 +286,7 @@ read_usb_self(struct udev *udev, struct udev_device *d, struct mamori_media_dev 
 int
 mamori_media_udev_read(struct udev *udev, const char *syspath, struct mamori_media_dev *ret)
 {
-	struct mamori_media_dev dev = {.scsi_type = -1};
+	struct mamori_media_dev dev = {.scsi_type = -1, .iface_authorized = -1};
 	struct udev_device *d = udev_device_new_from_syspath(udev, syspath);
 	const char *bus = NULL;
 
@@ -366,9 +401,11 @@ mamori_media_udev_disk_nodes(struct udev *udev, const struct mamori_media_dev *d
 	return r;
 }
 
-int
-mamori_media_udev_each_disk(struct udev *udev, int (*fn)(const char *syspath, void *ctx),
-			    void *ctx)
+/* fn for every device of subsystem (and devtype, unless NULL) present now, sorted by path:
+ * parents before children (a root hub before the devices and interfaces below it). */
+static int
+each_device(struct udev *udev, const char *subsystem, const char *devtype,
+	    int (*fn)(const char *syspath, void *ctx), void *ctx)
 {
 	struct udev_enumerate *e = udev_enumerate_new(udev);
 	struct udev_list_entry *it;
@@ -376,8 +413,9 @@ mamori_media_udev_each_disk(struct udev *udev, int (*fn)(const char *syspath, vo
 
 	if (e == NULL)
 		return r;
-	if ((r = udev_enumerate_add_match_subsystem(e, "block")) < 0 ||
-	    (r = udev_enumerate_add_match_property(e, "DEVTYPE", "disk")) < 0 ||
+	if ((r = udev_enumerate_add_match_subsystem(e, subsystem)) < 0 ||
+	    (devtype != NULL &&
+	     (r = udev_enumerate_add_match_property(e, "DEVTYPE", devtype)) < 0) ||
 	    (r = udev_enumerate_scan_devices(e)) < 0)
 		goto out;
 	r = 0;
@@ -387,6 +425,19 @@ mamori_media_udev_each_disk(struct udev *udev, int (*fn)(const char *syspath, vo
 out:
 	udev_enumerate_unref(e);
 	return r < 0 ? r : 0;
+}
+
+int
+mamori_media_udev_each_disk(struct udev *udev, int (*fn)(const char *syspath, void *ctx),
+			    void *ctx)
+{
+	return each_device(udev, "block", "disk", fn, ctx);
+}
+
+int
+mamori_media_udev_each_usb(struct udev *udev, int (*fn)(const char *syspath, void *ctx), void *ctx)
+{
+	return each_device(udev, "usb", NULL, fn, ctx);
 }
 
 int

@@ -24,6 +24,7 @@
 #include "mamori/media.h"
 #include "mamori/media_apply.h"
 #include "mamori/media_udev.h"
+#include "mamori/usb_iface.h"
 
 struct run {
 	const char *action, *devpath, *config_path;
@@ -36,6 +37,8 @@ struct run {
 	int apply_rc;             /* first failure of BLKROSET, 0 */
 	char apply_node[128];     /* the node it failed on */
 	struct mamori_media_fs fs;
+	enum { DENY_NONE, DENY_DEAUTHORIZED, DENY_UNBOUND, DENY_FAILED } deny;
+	int deny_rc;              /* why deny could not be carried out */
 	char user[64];
 	struct mamori_reporter *rep;
 };
@@ -132,6 +135,32 @@ apply(struct run *run)
 		set_ro_each(run->dev.devnode, run);
 }
 
+/* deny on a block device that exists all the same: its USB interface was authorized before
+ * mamori closed the bus (a device present at boot), or the device has no USB authorization
+ * (SD on a PCI reader, optical on SATA). It is read-only already; now its driver lets go of
+ * it, and its nodes go away. Once per disk: partitions go with it. */
+static void
+apply_deny(struct run *run)
+{
+	const struct mamori_media_dev *dev = &run->dev;
+	int r = -ENOTSUP;
+
+	if (run->dec.action != MAMORI_MA_DENY || strcmp(dev->subsystem, "block") != 0 ||
+	    strcmp(dev->devtype, "disk") != 0)
+		return;
+	if (dev->on_usb && dev->usb_iface[0] != '\0') {
+		if ((r = mamori_usb_set_authorized(dev->usb_iface, false)) == 0)
+			run->deny = DENY_DEAUTHORIZED;
+	} else if (dev->unbind_bus[0] != '\0') {
+		if ((r = mamori_media_unbind(dev->unbind_bus, dev->unbind_name)) == 0)
+			run->deny = DENY_UNBOUND;
+	}
+	if (r < 0) {
+		run->deny = DENY_FAILED;
+		run->deny_rc = r;
+	}
+}
+
 static void
 learn_identity(struct run *run)
 {
@@ -179,7 +208,12 @@ event_of(const struct run *run, const char **msg)
 		return *msg = "allowlisted device attached", MAMORI_EV_MEDIA_ALLOWLISTED;
 	switch (d->action) {
 	case MAMORI_MA_DENY:
-		*msg = "removable storage refused: made read-only (deny not yet enforceable)";
+		if (run->deny == DENY_DEAUTHORIZED)
+			return *msg = "removable storage refused: USB interface de-authorized",
+			       MAMORI_EV_MEDIA_DENIED;
+		if (run->deny == DENY_UNBOUND)
+			return *msg = "removable storage refused: driver unbound", MAMORI_EV_MEDIA_UNBOUND;
+		*msg = "removable storage refused: made read-only (deny could not be enforced)";
 		return MAMORI_EV_MEDIA_DENY_READONLY;
 	case MAMORI_MA_AUDIT:
 	case MAMORI_MA_READWRITE:
@@ -216,6 +250,9 @@ report(struct run *run)
 		MAMORI_STR("config", run->cfg ? "ok" : "invalid"),
 		MAMORI_STR("reason", run->apply_rc < 0 ? mamori_strerror(run->apply_rc) : NULL),
 		MAMORI_STR("failed_dev", run->apply_rc < 0 ? run->apply_node : NULL),
+		MAMORI_STR("iface", run->deny == DENY_DEAUTHORIZED ? run->dev.usb_iface : NULL),
+		MAMORI_STR("unbound", run->deny == DENY_UNBOUND ? run->dev.unbind_name : NULL),
+		MAMORI_STR("deny_error", run->deny == DENY_FAILED ? mamori_strerror(run->deny_rc) : NULL),
 	};
 	struct mamori_field kept[sizeof(f) / sizeof(f[0])];
 	size_t n = 0;
@@ -286,6 +323,52 @@ replay_parent(struct run *run)
 			     mamori_strerror(r));
 }
 
+static enum mamori_event_id
+interface_event(const struct mamori_usb_decision *d, int r, const char **msg)
+{
+	if (r < 0)
+		return *msg = d->authorize ? "USB interface could not be authorized"
+					   : "USB interface could not be refused",
+		       MAMORI_EV_MEDIA_USB_FAILED;
+	if (d->authorize)
+		return *msg = "USB interface allowed, class audited", MAMORI_EV_MEDIA_USB_AUDITED;
+	if (d->kind == MAMORI_UK_STORAGE)
+		return *msg = "removable storage refused: USB interface not authorized",
+		       MAMORI_EV_MEDIA_DENIED;
+	return *msg = "USB interface refused", MAMORI_EV_MEDIA_USB_REFUSED;
+}
+
+/* A USB interface starts unauthorized (interface_authorized_default = 0 on its bus, set by
+ * the rules): no driver and no usbfs claim until it is authorized here, for the classes the
+ * policy lets in. On every action but remove, so each event finds it as decided. */
+static void
+handle_interface(struct run *run)
+{
+	struct mamori_usb_decision d;
+	const char *msg = NULL;
+	enum mamori_event_id ev;
+	int r;
+
+	mamori_usb_decide(&run->dev, run->cfg ? &run->cfg->media : NULL, &d);
+	r = mamori_usb_apply(&run->dev, &d);
+	printf("MAMORI_USB_CLASS=%s\nMAMORI_USB_AUTHORIZED=%d\n", mamori_usb_kind_name(d.kind),
+	       r < 0 ? run->dev.iface_authorized : d.authorize);
+	if (r >= 0 && (!d.report || (strcmp(run->action, "add") != 0 &&
+				     strcmp(run->action, "change") != 0)))
+		return;
+	if (r < 0 || !d.authorize)
+		report_config_error(run);
+	ev = interface_event(&d, r, &msg);
+	if (mamori_media_seat_user(run->user, sizeof(run->user)) < 0)
+		run->user[0] = '\0';
+	mamori_usb_report(run->rep, ev, msg, &run->dev, &d,
+			  (const struct mamori_field[]){
+				  MAMORI_STR("uevent", run->action), MAMORI_STR("user", run->user),
+				  MAMORI_STR("config", run->cfg ? "ok" : "invalid"),
+				  MAMORI_STR("reason", r < 0 ? mamori_strerror(r) : NULL)},
+			  4);
+}
+
 static void
 handle_device(struct run *run)
 {
@@ -304,6 +387,8 @@ handle_device(struct run *run)
 		unidentified(run, r);
 		return;
 	}
+	if (strcmp(run->dev.devtype, "usb_interface") == 0)
+		handle_interface(run);
 	run->cls = mamori_media_classify(&run->dev, run->cfg ? &run->cfg->media : NULL);
 	if (run->dev.recheck_parent) {
 		replay_parent(run);
@@ -313,7 +398,8 @@ handle_device(struct run *run)
 	if (run->dec.action != MAMORI_MA_NONE) {
 		report_config_error(run);
 		apply(run);
-		learn_identity(run);
+		learn_identity(run); /* before deny takes the node away */
+		apply_deny(run);
 	}
 	print_properties(run);
 	if (run->dec.action != MAMORI_MA_NONE && reportable(run))

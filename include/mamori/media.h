@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "mamori/config.h"
+#include "mamori/event.h"
 
 enum mamori_media_class {
 	MAMORI_MC_IGNORED,     /* not storage and not a way out: hubs, keyboards, CCID, … */
@@ -64,6 +65,15 @@ struct mamori_media_dev {
 	bool recheck_parent;
 	char parent_syspath[512]; /* the usb_device of a usb_interface, or "" */
 	uint64_t size;       /* bytes, 0 when unknown or not a block device */
+	/* USB interface: the interface itself for a usb_interface, else the nearest one above
+	 * (the one a block device hangs from); "" when none. */
+	char usb_iface[32];   /* its sysname, e.g. "2-1:1.0" */
+	uint8_t iface_class, iface_subclass, iface_protocol; /* of a usb_interface itself */
+	int iface_authorized; /* its "authorized" attribute: 1, 0, or -1 when not an interface */
+	/* The kernel device whose driver makes this block device, for a device without USB
+	 * authorization (mmc card, SCSI device on SATA): "mmc" + "mmc0:4567", "scsi" + "0:0:0:0". */
+	char unbind_bus[8];
+	char unbind_name[32];
 	struct mamori_media_identity id;
 };
 
@@ -106,5 +116,11 @@ const struct mamori_allow_entry *mamori_media_allow_find(const struct mamori_med
  * device descriptor, then the active configuration) declares a still-image (PTP/MTP)
  * interface 06/01/01. Bounds-checked; malformed input gives false. */
 bool mamori_media_descriptors_have_ptp(const uint8_t *desc, size_t len);
+
+/* Event fields (media_fields.c): x appended to f (n of cap used) unless it is a string
+ * without a value; the identity as bus, port, vid, pid, serial, vendor, product. */
+void mamori_media_field_add(struct mamori_field *f, size_t *n, size_t cap, struct mamori_field x);
+void mamori_media_identity_fields(const struct mamori_media_identity *id, struct mamori_field *f,
+				  size_t *n, size_t cap);
 
 #endif

@@ -21,6 +21,10 @@ int mamori_media_drop_acl(const char *devnode);
  * udev rules see it again now that its children exist. */
 int mamori_media_request_change(const char *syspath);
 
+/* Unbind the driver of a kernel device ("mmc", "mmc0:4567"), so it has no block node any
+ * more: deny for devices without USB authorization. 0, -ENODEV when no driver is bound. */
+int mamori_media_unbind(const char *bus, const char *name);
+
 struct mamori_media_fs {
 	char type[32];
 	char label[128];

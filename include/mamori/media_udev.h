@@ -22,6 +22,11 @@ int mamori_media_udev_disk_nodes(struct udev *udev, const struct mamori_media_de
 int mamori_media_udev_each_disk(struct udev *udev, int (*fn)(const char *syspath, void *ctx),
 				void *ctx);
 
+/* Call fn with the syspath of every USB device and interface present now, parents first.
+ * Stops at and returns the first negative result of fn. */
+int mamori_media_udev_each_usb(struct udev *udev, int (*fn)(const char *syspath, void *ctx),
+			       void *ctx);
+
 /* mamori-agent's view of udev events: block devices, after udev's rules ran (the "udev"
  * source, so mamori-udev has already acted). */
 struct udev_monitor;

@@ -42,6 +42,19 @@ run config check "$T/bad.conf"
 expect "a bad value: file:line: option: expected, got; exit 1" 1 "" \
 	"$T/bad.conf:3: auth.lockout: expected seconds 0..86400, got \"abc\""
 
+# each USB class that is a way out has its own setting, checked like every other
+conf classes.conf 'media {\n  network = audit\n  wireless = allow\n  printer = allow\n  vendor = deny\n}\n'
+run config check "$T/classes.conf"
+expect "USB class settings: network, wireless, printer, vendor accepted" 0 "$T/classes.conf: ok" ""
+conf badclass.conf 'media {\n  policy = deny\n  network = yes\n}\n'
+run config check "$T/badclass.conf"
+expect "a bad USB class setting: file:line, the option and its words" 1 "" \
+	"$T/badclass.conf:3: media.network: expected one of deny, audit, allow, got \"yes\""
+conf badmtp.conf 'media {\n  mtp = allow\n}\n'
+run config check "$T/badmtp.conf"
+expect "media.mtp cannot be allow" 1 "" \
+	"$T/badmtp.conf:2: media.mtp: expected one of deny, audit, got \"allow\""
+
 conf unknown.conf 'report {\n  colour = red\n}\n'
 run config check "$T/unknown.conf"
 expect "an unknown option is an error" 1 "" \

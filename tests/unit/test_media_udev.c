@@ -13,46 +13,12 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <libudev.h>
-#include <umockdev.h>
 
 #include "mamori/config.h"
 #include "mamori/media.h"
 #include "mamori/media_udev.h"
 
-#define PRELOAD "libumockdev-preload.so.0"
-#define DATA "tests/data/udev/"
-
-struct bed {
-	UMockdevTestbed *tb;
-	struct udev *udev;
-	struct mamori_config *cfg;
-};
-
-static struct bed *
-bed_load(const char *file)
-{
-	struct bed *b = calloc(1, sizeof(*b));
-	GError *err = NULL;
-
-	assert_non_null(b);
-	b->tb = umockdev_testbed_new();
-	if (!umockdev_testbed_add_from_file(b->tb, file, &err))
-		fail_msg("%s: %s", file, err ? err->message : "?");
-	b->udev = udev_new();
-	assert_non_null(b->udev);
-	assert_int_equal(mamori_config_defaults(&b->cfg), 0);
-	return b;
-}
-
-static void
-bed_free(struct bed *b)
-{
-	udev_unref(b->udev);
-	g_clear_object(&b->tb);
-	mamori_config_free(&b->cfg);
-	free(b);
-}
+#include "umockdev_bed.h"
 
 /* Read the device at devpath (as the udev rule passes it) and classify it. */
 static enum mamori_media_class
@@ -73,22 +39,6 @@ decide(struct bed *b, enum mamori_media_class c, const struct mamori_media_dev *
 
 	mamori_media_decide(c, dev, &b->cfg->media, &d);
 	return d;
-}
-
-/* The first device of a recording: the one it was made for (parents follow). */
-static void
-first_devpath(const char *file, char *buf, size_t len)
-{
-	FILE *f = fopen(file, "r");
-	char line[1024];
-
-	assert_non_null(f);
-	assert_non_null(fgets(line, sizeof(line), f));
-	fclose(f);
-	assert_true(strncmp(line, "P: ", 3) == 0);
-	line[strcspn(line, "\n")] = '\0';
-	assert_true(strlen(line + 3) < len);
-	memcpy(buf, line + 3, strlen(line + 3) + 1);
 }
 
 #define STICK "/devices/pci0000:00/0000:00:04.0/usb2/2-1/2-1:1.0/host6/target6:0:0/6:0:0:0/block/sda"
@@ -331,27 +281,6 @@ allowlisted_stick_gets_its_entry_policy(void **state)
 	b->cfg->media.allow = NULL;
 	b->cfg->media.n_allow = 0;
 	bed_free(b);
-}
-
-/* umockdev's library must be loaded before libc resolves open() and friends. */
-static void
-ensure_preloaded(char **argv)
-{
-	const char *pre = getenv("LD_PRELOAD");
-	char buf[1024];
-
-	if (pre != NULL && strstr(pre, "libumockdev-preload") != NULL)
-		return;
-	snprintf(buf, sizeof(buf), "%s%s%s", PRELOAD, pre ? ":" : "", pre ? pre : "");
-	setenv("LD_PRELOAD", buf, 1);
-	/* AddressSanitizer wants to be first; umockdev's wrappers forward to it all the same. */
-	pre = getenv("ASAN_OPTIONS");
-	snprintf(buf, sizeof(buf), "%s%sverify_asan_link_order=0", pre ? pre : "", pre ? ":" : "");
-	setenv("ASAN_OPTIONS", buf, 1);
-	/* argv[0], not /proc/self/exe: under valgrind that is valgrind's own tool */
-	execv(argv[0], argv);
-	perror("re-exec with umockdev preloaded");
-	exit(1);
 }
 
 int

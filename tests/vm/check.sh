@@ -536,6 +536,7 @@ main() {
 	test_agent
 	. "$VM_DIR/t_media.sh" && test_media_real || not_ok "media+: tests/vm/t_media.sh ran to its end"
 	test_login
+	. "$VM_DIR/t_deny.sh" && test_deny
 	t "guest powers off on the ACPI power button" vm_poweroff
 	vm_log "time: image $((T_TESTS - T_IMAGE))s, boot ${VM_BOOT_SECONDS}s, all tests $(($(date +%s) - T_TESTS))s"
 	[ "$FAILED" -eq 0 ]

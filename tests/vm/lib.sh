@@ -259,6 +259,15 @@ vm_plug_phone() { # id dir
 	vm_usb_add usb-mtp "$1" "\"rootdir\":\"$2\",\"readonly\":true,\"desc\":\"Phone $1\""
 }
 
+# USB network adapter (QEMU usb-net: RNDIS and CDC ECM configurations, as phones offer for
+# tethering) on its own user-mode network that reaches nothing. Its USB serial number is the
+# MAC address in hex (QEMU sets it so), not the id. Unplug with vm_unplug_net.
+vm_plug_net() { # id mac
+	vm_qmp netdev_add "{\"type\":\"user\",\"id\":\"$1-net\",\"restrict\":true}" >/dev/null &&
+		vm_usb_add usb-net "$1" "\"netdev\":\"$1-net\",\"mac\":\"$2\""
+}
+vm_unplug_net() { vm_unplug "$1" && vm_qmp netdev_del "{\"id\":\"$1-net\"}" >/dev/null; } # id
+
 vm_plug_keyboard() { vm_usb_add usb-kbd "$1"; }        # id
 vm_plug_smartcard_reader() { vm_usb_add usb-ccid "$1"; } # id (reader without a card)
 
