@@ -124,7 +124,7 @@ main() {
 	VM_EXEC_TIMEOUT=120 vm_exec "uname -r; dpkg-query -W -f '\${Package} \${Version}\n' usbguard mamori-agent" |
 		sed 's/^/  guest: /'
 	sleep "$SETTLE"
-	VM_EXEC_TIMEOUT=$((IDLE + 120)) vm_exec "sh /run/idle-sample $IDLE $STEP mamori-agent usbguard" \
+	VM_EXEC_TIMEOUT=$((IDLE * 2 + 300)) vm_exec "sh /run/idle-sample $IDLE $STEP mamori-agent usbguard" \
 		>"$VM_RUN/samples" || { echo "  sampling failed"; exit 1; }
 	summarise "$VM_RUN/samples"
 	echo "  mamori-agent RSS by object: $(rss_by_object mamori-agent)"

@@ -26,5 +26,9 @@ case $line in
 esac
 ls "$T/central" | grep -qx "$(hostname).log" && echo "ok - one file per terminal, named by its host name" ||
 	echo "not ok - collector files: $(ls "$T/central")"
+# the file name's guard against "/" and ".." in a host name is a property option rsyslog knows
+grep -qE 'template error|error during parsing|invalid' "$T/coll.out" 2>/dev/null &&
+	{ echo "not ok - the collector reports errors in its configuration"; sed 's/^/# /' "$T/coll.out"; } ||
+	echo "ok - the collector reads the shipped file without an error (secpath-replace)"
 stop term
 stop coll
