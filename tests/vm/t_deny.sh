@@ -36,8 +36,11 @@ deny_event() { # pattern...
 }
 
 deny_setup() {
-	printf '%s\n' "$DENY_POLICY" | vm_exec_stdin "cp -p $DENY_CONF /root/mamori.conf.orig &&
-		cat >$DENY_CONF && mamorictl config check && systemctl reload mamori-agent" &&
+	printf '%s\n' "$DENY_POLICY" >"$VM_RUN/deny.conf"
+	vm_push "$VM_RUN/deny.conf" /root/deny.conf 0644 &&
+		vm_exec "cp -p $DENY_CONF /root/mamori.conf.orig && cat /root/deny.conf >$DENY_CONF &&
+			mamorictl config check && mamorictl config check --show | grep -qx '  policy = deny' &&
+			systemctl reload mamori-agent" &&
 		vm_exec 'setsid sh -c "exec udevadm monitor --udev --subsystem-match=block \
 			>/run/deny-monitor.log 2>&1" </dev/null >/dev/null 2>&1 &' &&
 		vm_query wait 10 test -s /run/deny-monitor.log
