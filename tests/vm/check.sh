@@ -10,6 +10,10 @@ BUILD=${BUILD:-build}
 VM_DIR=$(pwd)/tests/vm
 # shellcheck source=tests/vm/lib.sh
 . "$VM_DIR/lib.sh"
+# shellcheck source=tests/vm/t_syslog.sh
+. "$VM_DIR/t_syslog.sh"
+# shellcheck source=tests/vm/t_crash.sh
+. "$VM_DIR/t_crash.sh"
 
 FAILED=0
 ok() { echo "ok - $*"; }
@@ -520,6 +524,7 @@ main() {
 	vm_boot_stick boot-stick "$VM_RUN/boot-stick.img"
 	NET_PORT=$("$VM_PY" "$VM_DIR/vmctl.py" free-port)
 	vm_forward 2514 "$NET_PORT"
+	syslog_before_boot
 	test_boot || exit 1
 	test_packages
 	t "serial console offers a login prompt" console_prompt
@@ -535,6 +540,8 @@ main() {
 	test_media_udev
 	test_agent
 	test_login
+	test_syslog
+	test_crash
 	t "guest powers off on the ACPI power button" vm_poweroff
 	vm_log "time: image $((T_TESTS - T_IMAGE))s, boot ${VM_BOOT_SECONDS}s, all tests $(($(date +%s) - T_TESTS))s"
 	[ "$FAILED" -eq 0 ]
