@@ -12,8 +12,6 @@ VM_DIR=$(pwd)/tests/vm
 . "$VM_DIR/lib.sh"
 # shellcheck source=tests/vm/t_syslog.sh
 . "$VM_DIR/t_syslog.sh"
-# shellcheck source=tests/vm/t_crash.sh
-. "$VM_DIR/t_crash.sh"
 
 FAILED=0
 ok() { echo "ok - $*"; }
@@ -541,7 +539,6 @@ main() {
 	test_agent
 	test_login
 	test_syslog
-	test_crash
 	t "guest powers off on the ACPI power button" vm_poweroff
 	vm_log "time: image $((T_TESTS - T_IMAGE))s, boot ${VM_BOOT_SECONDS}s, all tests $(($(date +%s) - T_TESTS))s"
 	[ "$FAILED" -eq 0 ]
