@@ -10,6 +10,8 @@ BUILD=${BUILD:-build}
 VM_DIR=$(pwd)/tests/vm
 # shellcheck source=tests/vm/lib.sh
 . "$VM_DIR/lib.sh"
+# shellcheck source=tests/vm/t_syslog.sh
+. "$VM_DIR/t_syslog.sh"
 
 FAILED=0
 ok() { echo "ok - $*"; }
@@ -520,6 +522,7 @@ main() {
 	vm_boot_stick boot-stick "$VM_RUN/boot-stick.img"
 	NET_PORT=$("$VM_PY" "$VM_DIR/vmctl.py" free-port)
 	vm_forward 2514 "$NET_PORT"
+	syslog_before_boot
 	test_boot || exit 1
 	test_packages
 	t "serial console offers a login prompt" console_prompt
@@ -537,6 +540,7 @@ main() {
 	. "$VM_DIR/t_media.sh" && test_media_real || not_ok "media+: tests/vm/t_media.sh ran to its end"
 	test_login
 	. "$VM_DIR/t_deny.sh" && test_deny
+	test_syslog
 	t "guest powers off on the ACPI power button" vm_poweroff
 	vm_log "time: image $((T_TESTS - T_IMAGE))s, boot ${VM_BOOT_SECONDS}s, all tests $(($(date +%s) - T_TESTS))s"
 	[ "$FAILED" -eq 0 ]

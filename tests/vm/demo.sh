@@ -109,7 +109,7 @@ step_collector() {
 	install_packages
 	say "and points the terminal's rsyslog at the collector (/etc/mamori/forward.env, the" \
 		"shipped 60-mamori-forward.conf, certificates in /etc/mamori/tls):"
-	collector_guest_setup >"$VM_RUN/forward.out" 2>&1
+	collector_guest >"$VM_RUN/forward.out" 2>&1
 	r=$?
 	on_terminal 'grep -v "^#" /etc/mamori/forward.env'
 	printf '    mamori-vm# rsyslogd -N1 && systemctl restart rsyslog\n'
@@ -281,12 +281,12 @@ step_report() {
 	say "Every event of the terminal is forwarded from its journal over RELP/TLS. Waiting until" \
 		"the collector holds the last one (seq=$LAST)..."
 	collector_wait 120 " seq=$LAST " || :
-	ls "$COLLECTOR_DIR"/central/ | sed 's/^/    collector file: /'
+	ls "$COLLECTOR_DIR"/ | sed 's/^/    collector file: /'
 	say "The collector's file, last lines (the auth.log shape):"
-	tail -n 4 "$COLLECTOR_DIR"/central/*.log | cut -c1-200 | indent
+	tail -n 4 "$COLLECTOR_DIR"/*.log | cut -c1-200 | indent
 	claim "every event of the terminal's journal (seq 1..$LAST) arrived at the collector" all_arrived
 	say "The administrator's report over the collector's files (mamorictl on this machine):"
-	on_host "$BUILD/mamorictl" report "$COLLECTOR_DIR"/central/*.log
+	on_host "$BUILD/mamorictl" report "$COLLECTOR_DIR"/*.log
 	claim "the report shows the terminal, its media and login events, the wrong code as a violation, no gap" \
 		report_ok
 }
@@ -295,13 +295,13 @@ seqs() { sed -n 's/.* seq=\([0-9]*\) .*/\1/p' | sort -u; }
 
 all_arrived() {
 	vm_exec 'cat /var/log/mamori/events.log' | seqs | awk -v n="$LAST" '$1 <= n' >"$VM_RUN/sent"
-	seqs <"$COLLECTOR_DIR/central/mamori-vm.log" >"$VM_RUN/got"
+	seqs <"$(collector_file)" >"$VM_RUN/got"
 	[ "$(wc -l <"$VM_RUN/sent")" -eq "$LAST" ] &&
 		[ -z "$(comm -23 "$VM_RUN/sent" "$VM_RUN/got" | tee /dev/stderr)" ]
 }
 
 report_ok() {
-	"$BUILD/mamorictl" report --format csv "$COLLECTOR_DIR"/central/*.log >"$VM_RUN/report.csv" || return 1
+	"$BUILD/mamorictl" report --format csv "$COLLECTOR_DIR"/*.log >"$VM_RUN/report.csv" || return 1
 	for row in 'summary,,,"gaps",,,0,' 'summary,,,"missing",,,0,' 'terminal,"mamori-vm",' \
 		'event,,,"MAMORI-MEDIA-101",' 'event,,,"MAMORI-AUTH-202",,,1,1' 'event,,,"MAMORI-AUTH-201",'; do
 		grep -qF "$row" "$VM_RUN/report.csv" || { echo "no row $row"; return 1; }

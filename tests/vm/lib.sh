@@ -7,6 +7,7 @@
 #   vm_forward GUEST_PORT HOST_PORT  before boot: 10.0.2.100:GUEST_PORT -> 127.0.0.1:HOST_PORT
 #   vm_boot_stick ID IMAGE         before boot: a USB stick plugged in at power-on
 #   vm_boot                        start the machine, wait until systemd is up
+#   vm_crash / vm_boot_again       QEMU quits without a shutdown / boots the same disk again
 #   vm_exec CMD                    sh -c CMD in the guest: stdout, stderr, exit status
 #   vm_console SEND EXPECT [SECS]  type on the serial console, read until EXPECT matches
 #   vm_push LOCAL REMOTE [MODE]    copy a file into the guest
@@ -102,7 +103,7 @@ vm_qemu_args() {
 		-chardev "socket,id=qmp,path=$VM_QMP,server=on,wait=off" -mon chardev=qmp,mode=control \
 		-chardev "socket,id=qga,path=$VM_QGA,server=on,wait=off" \
 		-device virtio-serial-pci -device virtserialport,chardev=qga,name=org.qemu.guest_agent.0 \
-		-chardev "socket,id=con,path=$VM_CONSOLE,server=on,wait=off,logfile=$VM_SERIAL" \
+		-chardev "socket,id=con,path=$VM_CONSOLE,server=on,wait=off,logfile=$VM_SERIAL,logappend=on" \
 		-serial chardev:con \
 		-netdev "user,id=net0,restrict=on$VM_NETFWD" -device virtio-net-pci,netdev=net0 \
 		-device virtio-rng-pci \
@@ -114,6 +115,11 @@ vm_qemu_args() {
 
 vm_boot() {
 	vm_qemu_args >"$VM_RUN/qemu.args"
+	vm_boot_again
+}
+
+# QEMU with the options and the disk of the last vm_boot: after vm_crash, power back on.
+vm_boot_again() {
 	# Options are one a line; the IFS split keeps the commas and spaces inside each.
 	(
 		IFS='
@@ -154,6 +160,15 @@ vm_watchdog() {
 }
 
 vm_running() { [ -n "$VM_PID" ] && kill -0 "$VM_PID" 2>/dev/null; }
+
+# Pulls the plug: QEMU quits at once, the guest neither syncs nor shuts down. What the guest
+# had handed to its disk is in the overlay; its page cache is gone.
+vm_crash() {
+	vm_qmp quit >/dev/null 2>&1 || :
+	i=0
+	while vm_running && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	vm_kill
+}
 
 vm_poweroff() {
 	vm_qmp system_powerdown >/dev/null || return 1
