@@ -11,6 +11,8 @@
 #   make deb             Debian binary packages for bookworm into build/deb/, in a clean chroot
 #   make deb SUITE=trixie  the same for trixie, into build/deb-trixie/
 #   make deb-test        install, rollout, upgrade, remove, purge in a clean chroot (SUITE too)
+#   make deb-test PREV=REF  the same, upgrading from the packages of REF (a tag or commit)
+#   make deb-piuparts    piuparts on the packages of make deb (SUITE too)
 #   make po-update       po/mamori.pot from the sources, merged into every po/LANG.po
 #
 # Sources are found by wildcard: a new lib/*.c joins libmamori, a new tests/unit/test_*.c
@@ -170,7 +172,7 @@ XGETTEXT_FLAGS := --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ \
 
 PROGRAMS  := $(MAMORICTL) $(PAM_MOD) $(VERIFY) $(AGENT_BIN)
 
-.PHONY: all check check-unit check-cli check-vm check-valgrind fuzz bench install deb deb-host deb-test demo \
+.PHONY: all check check-unit check-cli check-vm check-valgrind fuzz bench install deb deb-host deb-test deb-piuparts demo \
         deps test-deps clean distclean po-update po-template
 
 all: $(PROGRAMS) $(MO_FILES)
@@ -431,8 +433,16 @@ deb-host:
 	@sh debian/build-debs.sh build/deb
 
 # Install, rollout, upgrade, remove and purge of DEB_DIR's packages in a clean chroot of SUITE.
+# piuparts: install, remove and purge in a fresh minbase chroot of SUITE, nothing left behind.
+deb-piuparts:
+	@sh tests/deb/piuparts.sh $(SUITE) $(DEB_DIR)
+
+# PREV=REF (a tag or commit): REF's packages installed first, the install of these an upgrade.
 deb-test:
-	@sh tests/deb/test_install.sh $(SUITE) $(DEB_DIR)
+ifneq ($(PREV),)
+	@sh tests/deb/build-prev.sh $(PREV) $(SUITE) $(DEB_DIR)-prev
+endif
+	@PREV=$(PREV) sh tests/deb/test_install.sh $(SUITE) $(DEB_DIR) $(if $(PREV),$(DEB_DIR)-prev)
 
 clean:
 	rm -rf build build-san build-fuzz

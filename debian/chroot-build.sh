@@ -4,6 +4,7 @@
 # profile, lintian, hardening-check) is unpacked afresh, the working tree without .git and
 # build directories is copied in, and debian/build-debs.sh builds there with the nocheck
 # profile, then runs that suite's lintian and hardening-check. The packages land in OUTDIR.
+# MAMORI_SRC names another source tree to build instead (an earlier release: `make deb-test PREV=`).
 #   debian/chroot-build.sh SUITE OUTDIR
 set -eu
 SUITE=${1:?usage: debian/chroot-build.sh SUITE OUTDIR}
@@ -24,7 +25,7 @@ trap 'exit 1' HUP INT TERM
 
 chroot_enter "$TARBALL" "$ROOT"
 mkdir "$ROOT/src"
-tar -C "$TOP" --exclude=./.git --exclude=./build --exclude=./build-san --exclude=./build-fuzz \
+tar -C "${MAMORI_SRC:-$TOP}" --exclude=./.git --exclude=./build --exclude=./build-san --exclude=./build-fuzz \
 	-cf - . | tar -C "$ROOT/src" -xf -
 ready=$(date +%s)
 chroot_run "$ROOT" DEB_BUILD_OPTIONS=nocheck DEB_BUILD_PROFILES=nocheck \

@@ -107,6 +107,16 @@ set_unenrolled() { # allow|deny
 # Recovery code N of tanaka's enrolment (each works once).
 code() { sed -n "$1p" "$R/codes"; }
 
+# An earlier release (`make deb-test PREV=REF`) installed first: step_install then upgrades it
+# to these packages and every check of a fresh install must hold just the same.
+step_install_prev() {
+	v=$(dpkg-deb -f "$(ls "$R"/debs-prev/mamori-tools_*.deb)" Version)
+	# shellcheck disable=SC2046
+	check "the earlier release ($PREV, $v) installs" apt_get install $(debs_in debs-prev)
+	check "with the earlier release every module in /etc/pam.d exists" pam_modules_exist
+	check "with the earlier release staff log in with the password" login_as tanaka "$TANAKA_PW"
+}
+
 step_install() {
 	# shellcheck disable=SC2046 # one word per package file
 	check "packages install from the archive with --no-install-recommends" \
