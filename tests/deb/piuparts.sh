@@ -38,7 +38,8 @@ if [ -s "$BASE" ]; then set -- --basetgz="$BASE"; else set -- --save="$BASE"; fi
 LOG=$DEBDIR/piuparts-$SUITE.log
 # shellcheck disable=SC2086 # one word per package file and per ignored path
 if piuparts --distribution="$SUITE" --mirror="$MIRROR" --log-file="$LOG" $IGNORE "$@" $DEBS >/dev/null; then
-	echo "piuparts: $SUITE: PASS ($(grep -c 'INFO: PASS' "$LOG") checks passed; log $LOG)"
+	grep 'INFO: PASS: ' "$LOG" | sed "s/.*INFO: /piuparts: $SUITE: /"
+	echo "piuparts: log in $LOG"
 else
 	grep -E 'ERROR|FAIL' "$LOG" | tail -n 30
 	echo "piuparts: $SUITE: FAIL (log $LOG)" >&2
