@@ -14,9 +14,11 @@
 #include "mamori/event.h"
 #include "mamori/event_log.h"
 #include "mamori/log.h"
+#include "mamori/report.h"
 #include "mamori/safefile.h"
 
-#define APPEND_FLAGS (O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
+/* read too: mamori_evlog_last_seq looks at the last line */
+#define APPEND_FLAGS (O_RDWR | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
 
 int
 mamori_evfile_check(int fd, mode_t forbidden)
@@ -116,6 +118,39 @@ mamori_evlog_append(int fd, const char *line, size_t len)
 	if (ftruncate(fd, st.st_size) < 0)
 		mamori_error("cannot cut back %d bytes: %s", (int)n, mamori_strerror(-errno));
 	return r;
+}
+
+int
+mamori_evlog_last_seq(int fd, const char *stream, uint64_t *ret_seq)
+{
+	char buf[MAMORI_EVENT_LINE_MAX + 2];
+	struct mamori_revent ev;
+	struct stat st;
+	size_t want;
+	ssize_t n;
+	char *line;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	want = st.st_size < (off_t)sizeof(buf) - 1 ? (size_t)st.st_size : sizeof(buf) - 1;
+	do
+		n = pread(fd, buf, want, st.st_size - (off_t)want);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	/* a whole last line: ends in a newline, and starts after one or at the file's start */
+	if (n < 2 || (size_t)n != want || buf[n - 1] != '\n')
+		return -ENOENT;
+	buf[n - 1] = '\0';
+	line = memrchr(buf, '\n', (size_t)n - 1);
+	if (line == NULL && (off_t)want != st.st_size)
+		return -ENOENT;
+	line = line ? line + 1 : buf;
+	if (mamori_rline_parse(line, strlen(line), &ev) != MAMORI_RLINE_EVENT || ev.seq == 0 ||
+	    ev.stream.len != strlen(stream) || memcmp(ev.stream.p, stream, ev.stream.len) != 0)
+		return -ENOENT;
+	*ret_seq = ev.seq;
+	return 0;
 }
 
 bool

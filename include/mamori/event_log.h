@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #define MAMORI_SPOOL_NAME "spool.log"
@@ -21,6 +22,10 @@ int mamori_evlog_open(const char *path, gid_t group);
 /* Append line and a newline with one write, then fdatasync. On failure the file is cut
  * back to where it was, so no partial line stays behind. Caller holds the sequence lock. */
 int mamori_evlog_append(int fd, const char *line, size_t len);
+
+/* The seq of the log's last line when it is a whole event line of this stream; -ENOENT when
+ * it is not (empty log, a half line, another stream), or a negative errno. */
+int mamori_evlog_last_seq(int fd, const char *stream, uint64_t *ret_seq);
 
 /* True for the errors that mean "this directory is not ready yet" (early boot). */
 bool mamori_evlog_not_ready(int r);

@@ -22,6 +22,7 @@
 #include "event_fixture.h"
 #include "mamori/err.h"
 #include "mamori/event.h"
+#include "mamori/event_seq.h"
 #include "tmpdir.h"
 
 static double
@@ -352,6 +353,54 @@ run_emitters(struct event_fixture *f)
 	}
 }
 
+/* The state a crash between the number's fdatasync and the line's leaves: one more number
+ * taken in the store, no line for it. */
+static void
+take_number_without_line(struct event_fixture *f)
+{
+	struct mamori_seq seq;
+	uint64_t n;
+
+	assert_int_equal(mamori_seq_open_locked(f->seq_path, &seq), 0);
+	assert_int_equal(mamori_seq_next(&seq, &n), 0);
+	mamori_seq_close(&seq);
+}
+
+/* The next event gets that number back: no gap that a report would call a lost event. */
+static void
+number_taken_by_a_crash_is_given_back(void **state)
+{
+	struct event_fixture *f = *state;
+	struct mamori_reporter *r = reporter(f);
+
+	assert_int_equal(one_event(r, "a"), 0);
+	assert_int_equal(one_event(r, "b"), 0);
+	take_number_without_line(f);
+	assert_int_equal(one_event(r, "c"), 0);
+	assert_logged(f, " seq=3 tag=c ", 1);
+	mamori_reporter_free(&r);
+}
+
+/* Only the one number just after the log's last line: two numbers without lines, or a log
+ * with no line to compare (rotated away), and the numbers stay taken. */
+static void
+numbers_are_given_back_only_after_the_last_line(void **state)
+{
+	struct event_fixture *f = *state;
+	struct mamori_reporter *r = reporter(f);
+
+	assert_int_equal(one_event(r, "a"), 0);
+	take_number_without_line(f);
+	take_number_without_line(f);
+	assert_int_equal(one_event(r, "b"), 0);
+	assert_logged(f, " seq=4 tag=b ", 1);
+	assert_int_equal(truncate(f->event_log, 0), 0);
+	take_number_without_line(f);
+	assert_int_equal(one_event(r, "c"), 0);
+	assert_logged(f, " seq=6 tag=c ", 1);
+	mamori_reporter_free(&r);
+}
+
 /* The number after "key=" at the first occurrence of key in line (strtoull, not sscanf:
  * sscanf measures the whole rest of the log on every call). */
 static unsigned long long
@@ -418,6 +467,8 @@ main(void)
 		T(spools_while_log_dir_is_missing),
 		T(spools_while_a_file_is_where_the_dir_should_be),
 		T(drain_drops_what_is_not_an_event_line),
+		T(number_taken_by_a_crash_is_given_back),
+		T(numbers_are_given_back_only_after_the_last_line),
 		T(refuses_a_spool_others_can_read),
 		T(unusable_log_is_reported),
 		T(sixteen_processes_thousand_events_each),

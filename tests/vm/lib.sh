@@ -129,14 +129,15 @@ vm_boot_again() {
 	) &
 	VM_PID=$!
 	t0=$(date +%s)
-	if ! vm_py qga-wait "$VM_QGA" "$VM_BOOT_TIMEOUT"; then
+	if ! vm_py qga-wait "$VM_QGA" "$VM_BOOT_TIMEOUT" 2>"$VM_RUN/qga-wait.log"; then
 		vm_log "guest agent did not answer within ${VM_BOOT_TIMEOUT}s"
+		tail -n 5 "$VM_RUN/qga-wait.log" | sed 's/^/# /'
 		vm_diag
 		return 1
 	fi
 	state=$(VM_EXEC_TIMEOUT=$VM_BOOT_TIMEOUT vm_exec 'systemctl is-system-running --wait') || :
 	VM_BOOT_SECONDS=$(($(date +%s) - t0))
-	vm_log "guest up in ${VM_BOOT_SECONDS}s, systemd: $state"
+	vm_log "guest up in ${VM_BOOT_SECONDS}s, systemd: $state ($(tail -n 1 "$VM_RUN/qga-wait.log"))"
 	vm_push "$VM_DIR/guest/vm-query" /run/vm-query 0755
 	case $state in
 	running) return 0 ;;

@@ -87,8 +87,10 @@ test_syslog() {
 		collector_guest || return
 	t "syslog: every event of the guest's durable log reaches the collector on the host" \
 		syslog_all_arrive || return
-	t "syslog: the media, agent and login events of this run are in the collector's file" \
-		syslog_test_events_arrived
+	if only media_udev && only agent && only login; then
+		t "syslog: the media, agent and login events of this run are in the collector's file" \
+			syslog_test_events_arrived
+	fi
 	t "syslog: mamorictl report over the collector's file: no gap, no malformed line" \
 		report_clean "$(collector_file)" "$VM_RUN/journal"
 }

@@ -117,16 +117,52 @@ def orphaned(parent=os.getppid()):
 
 
 def qga_wait(path, seconds):
-    deadline = time.monotonic() + seconds
-    while not orphaned():
+    """Until the agent answers a guest-sync. One connection is kept while QEMU lives and a
+    new sync is sent on it every few seconds, any of them answered will do: a booting guest
+    may take longer than one try to answer (qemu-ga starting, CPUs busy with udev), and a
+    new connection for every try would throw that answer away each time, for ever on a
+    slow enough host. Each try is logged on stderr, seconds since the start."""
+    t0 = time.monotonic()
+    deadline = t0 + seconds
+    note = lambda what: sys.stderr.write("qga-wait %6.1fs %s\n" % (time.monotonic() - t0, what))
+    while not orphaned() and time.monotonic() < deadline:
         try:
-            Agent(path, timeout=3).close()
-            return 0
-        except (OSError, AgentError):
-            if time.monotonic() > deadline:
-                return 1
+            ch = Channel(path, 1)
+        except OSError:
             time.sleep(1)
+            continue
+        try:
+            if sync_until(ch, deadline, note):
+                return 0
+        except (OSError, AgentError) as e:
+            note("connection lost: %s" % e)
+            time.sleep(1)
+        finally:
+            ch.close()
+    note("no answer")
     return 1
+
+
+def sync_until(ch, deadline, note, every=5):
+    """Send a guest-sync every EVERY seconds on CH; true when one of them is answered."""
+    sent, next_send = {}, 0
+    while not orphaned() and time.monotonic() < deadline:
+        if time.monotonic() >= next_send:
+            sync_id = random.randint(1, 2**31)
+            sent[sync_id] = (len(sent) + 1, time.monotonic())
+            ch.send({"execute": "guest-sync-delimited", "arguments": {"id": sync_id}},
+                    prefix=b"\xff")
+            next_send = time.monotonic() + every
+        try:
+            answer = ch.recv().get("return")
+        except socket.timeout:
+            continue
+        if answer in sent:
+            n, t = sent[answer]
+            note("sync %d of %d answered, %.1fs after it was sent" %
+                 (n, len(sent), time.monotonic() - t))
+            return True
+    return False
 
 
 def guest_exec(path, seconds, cmd, stdin_data=None):
