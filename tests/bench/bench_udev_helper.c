@@ -6,9 +6,7 @@
  * a FAT filesystem, as a stick does, so the probe finds something. The flag is cleared
  * (untimed) before each run so both do the real work. Wall time is what the event waits;
  * CPU time (user + system of the child) is printed too, as it suffers less from a busy
- * machine. A third row runs the helper with its event log and sequence file on tmpfs, where
- * fdatasync costs nothing: the difference is what the durable event's two fsyncs cost.
- * Root only (loop devices, BLKROSET); otherwise it says so and passes. */
+ * machine. Root only (loop devices, BLKROSET); otherwise it says so and passes. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
@@ -26,8 +24,8 @@
 #define N 200
 
 struct bench {
-	char dir[4096], shm[4096];
-	char img[4200], conf[4200], shm_conf[4200], helper[4200];
+	char dir[4096];
+	char img[4200], conf[4200], helper[4200];
 	char loop[64], devpath[128];
 };
 
@@ -87,29 +85,16 @@ set_ro(const char *node, int on)
 }
 
 static int
-write_conf(const char *path, const char *dir)
+write_conf(const struct bench *b)
 {
-	FILE *f = fopen(path, "we");
+	FILE *f = fopen(b->conf, "we");
 
 	if (f == NULL)
 		return -errno;
 	fprintf(f, "media {\n  loop = true\n}\nreport {\n  event_log = %s/events.log\n"
 		   "  state_dir = %s\n  spool_dir = %s\n  syslog_socket = %s/no-syslog\n}\n",
-		dir, dir, dir, dir);
+		b->dir, b->dir, b->dir, b->dir);
 	return fclose(f) == 0 ? 0 : -errno;
-}
-
-/* The same configuration with its files on tmpfs (/dev/shm); "" when there is none. */
-static int
-write_shm_conf(struct bench *b)
-{
-	snprintf(b->shm, sizeof(b->shm), "/dev/shm/mamori-bench-udev.XXXXXX");
-	if (mkdtemp(b->shm) == NULL) {
-		b->shm[0] = '\0';
-		return 0;
-	}
-	snprintf(b->shm_conf, sizeof(b->shm_conf), "%s/mamori.conf", b->shm);
-	return write_conf(b->shm_conf, b->shm);
 }
 
 /* A 16 MiB FAT filesystem on the whole device, as many sticks come (mformat, from mtools). */
@@ -152,31 +137,18 @@ teardown(struct bench *b)
 	}
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", b->dir);
 	(void)!system(cmd);
-	if (b->shm[0] != '\0') {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", b->shm);
-		(void)!system(cmd);
-	}
 }
 
 static int
 measure(struct bench *b)
 {
-	static double helper[N], anchor[N], helper_cpu[N], anchor_cpu[N], shm[N], shm_cpu[N];
+	static double helper[N], anchor[N], helper_cpu[N], anchor_cpu[N];
 	char config[] = "--config", add[] = "add", blockdev[] = "blockdev", setro[] = "--setro";
 	char *const h[] = {b->helper, config, b->conf, add, b->devpath, NULL};
-	char *const hs[] = {b->helper, config, b->shm_conf, add, b->devpath, NULL};
 	char *const a[] = {blockdev, setro, b->loop, NULL};
 	double t;
 
 	for (int i = 0; i < N; i++) {
-		if (b->shm[0] != '\0') {
-			if (set_ro(b->loop, 0) < 0)
-				return -EIO;
-			t = now_us();
-			if (run(hs, &shm_cpu[i]) < 0)
-				return -EIO;
-			shm[i] = now_us() - t;
-		}
 		if (set_ro(b->loop, 0) < 0)
 			return -EIO;
 		t = now_us();
@@ -192,11 +164,6 @@ measure(struct bench *b)
 	}
 	print_row("mamori-udev add (classify, BLKROSET, probe, event)", helper, helper_cpu);
 	print_row("anchor: blockdev --setro (the common udev rule)", anchor, anchor_cpu);
-	if (b->shm[0] != '\0') {
-		print_row("mamori-udev add, event log on tmpfs (no fsync cost)", shm, shm_cpu);
-		printf("  of which the durable event's two fdatasyncs: %.1f us (wall medians)\n",
-		       helper[N / 2] - shm[N / 2]);
-	}
 	printf("  goal, no slower than the anchor (wall medians): %s (%.2fx)\n",
 	       helper[N / 2] <= anchor[N / 2] ? "met" : "NOT met", helper[N / 2] / anchor[N / 2]);
 	return 0;
@@ -222,8 +189,7 @@ main(int argc, char **argv)
 	snprintf(b.img, sizeof(b.img), "%s/disk.img", b.dir);
 	snprintf(b.conf, sizeof(b.conf), "%s/mamori.conf", b.dir);
 	snprintf(b.helper, sizeof(b.helper), "%s/mamori-udev", argv[2]);
-	if ((r = write_conf(b.conf, b.dir)) < 0 || (r = write_shm_conf(&b)) < 0 ||
-	    (r = attach_loop(&b)) < 0) {
+	if ((r = write_conf(&b)) < 0 || (r = attach_loop(&b)) < 0) {
 		printf("  skipped: no FAT loop device (losetup, mformat from mtools): %s\n",
 		       strerror(-r));
 		teardown(&b);
