@@ -7,6 +7,8 @@
 #   make check SANITIZE=1  the whole suite under ASan+UBSan (objects in build-san/)
 #   make fuzz            every fuzz target for FUZZ_SECONDS each (clang libFuzzer)
 #   make bench           benchmarks, each printing medians beside its anchor
+#   make bench-vm        mamori-agent beside usbguard-daemon, 10 idle minutes in the VM bench's
+#                        guest: RSS, PSS, wake-ups, systemd-analyze security (about 20 minutes)
 #   make install         DESTDIR-aware, FHS and Debian multiarch paths
 #   make deb             Debian binary packages for bookworm into build/deb/, in a clean chroot
 #   make deb SUITE=trixie  the same for trixie, into build/deb-trixie/
@@ -172,7 +174,7 @@ XGETTEXT_FLAGS := --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ \
 
 PROGRAMS  := $(MAMORICTL) $(PAM_MOD) $(VERIFY) $(AGENT_BIN)
 
-.PHONY: all check check-unit check-cli check-vm check-valgrind fuzz bench install deb deb-host deb-test deb-piuparts demo \
+.PHONY: all check check-unit check-cli check-vm check-valgrind fuzz bench bench-vm install deb deb-host deb-test deb-piuparts demo \
         deps test-deps clean distclean po-update po-template
 
 all: $(PROGRAMS) $(MO_FILES)
@@ -363,6 +365,11 @@ fuzz: test-deps $(FUZZ_BIN)
 # ---- benchmarks ------------------------------------------------------------------------------
 bench: test-deps $(PROGRAMS) $(BENCH_BIN) $(TPROG_BIN)
 	@sh tests/bench/run.sh $(B)
+
+# Opt-in: boots the VM bench (packages from build/deb/, made by `make deb` when missing) and
+# idles for VM_IDLE_SECONDS (600); see tests/bench/vm_agent_idle.sh.
+bench-vm: test-deps
+	@sh tests/bench/vm_agent_idle.sh $(B)
 
 # Central forwarding (rsyslog on the terminal and on the collector): examples an administrator
 # enables, never active by default (README, "Central collector").

@@ -69,6 +69,12 @@ void agent_forget(struct agent *a, const char *syspath);
 /* Re-check every disk taken in: read-only flags, then read-write mounts. */
 void agent_recheck(struct agent *a);
 
+/* agent_trim.c */
+
+/* After a burst of work (start, reload): the heap's free memory returned, and the program's
+ * and libraries' read-only pages unmapped from this process until they are used again. */
+void agent_trim_memory(void);
+
 /* agent_usb.c */
 
 /* Every root hub closed (interface_authorized_default = 0) and every USB interface

@@ -187,6 +187,7 @@ reload(struct loop *l)
 	l->recheck_armed = 0;
 	(void)set_timer(l->recheck_fd, 0);
 	(void)set_timer(l->heartbeat_fd, a->cfg->report.heartbeat);
+	agent_trim_memory();
 }
 
 static void
@@ -385,6 +386,7 @@ main(int argc, char **argv)
 		report_failed(a, "scan", r);
 	(void)agent_usb_scan(a, AGENT_AT_START);
 	agent_recheck(a);
+	agent_trim_memory();
 	if ((r = run(&l)) < 0)
 		report_failed(a, "poll", r);
 	report_stopped(&l);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,15 +26,35 @@ static char removable_fs[][12] = {
 };
 #define N_REMOVABLE_FS (sizeof(removable_fs) / sizeof(removable_fs[0]))
 
+/* LUKS's primary header starts with this magic (cryptsetup, docs/on-disk-format-luks2.pdf
+ * 2.1; LUKS1 the same). */
+static const unsigned char luks_magic[6] = {'L', 'U', 'K', 'S', 0xba, 0xbe};
+
+/* libblkid's LUKS prober, when sector 0 holds no LUKS header, looks for a LUKS2 secondary
+ * header at nine offsets from 16 KiB to 4 MiB: nine reads from the stick (each a USB round
+ * trip; the node's page cache is dropped at every last close) before any other filesystem
+ * is tried, on every FAT stick. So crypto_LUKS is probed for only when sector 0 holds the
+ * magic; a container whose primary header was wiped is reported without an fs key. */
+static bool
+has_luks_header(int fd)
+{
+	unsigned char b[sizeof(luks_magic)];
+
+	return pread(fd, b, sizeof(b), 0) == (ssize_t)sizeof(b) &&
+	       memcmp(b, luks_magic, sizeof(b)) == 0;
+}
+
 /* libblkid takes the list as char ** (it only reads it) */
 static int
-only_removable_fs(blkid_probe pr)
+only_removable_fs(blkid_probe pr, bool luks)
 {
 	char *names[N_REMOVABLE_FS + 1];
+	size_t n = 0;
 
 	for (size_t i = 0; i < N_REMOVABLE_FS; i++)
-		names[i] = removable_fs[i];
-	names[N_REMOVABLE_FS] = NULL;
+		if (luks || strcmp(removable_fs[i], "crypto_LUKS") != 0)
+			names[n++] = removable_fs[i];
+	names[n] = NULL;
 	return blkid_probe_filter_superblocks_type(pr, BLKID_FLTR_ONLYIN, names) < 0 ? -ENOMEM : 0;
 }
 
@@ -51,36 +72,48 @@ copy_value(blkid_probe pr, const char *name, char *dst, size_t cap)
 	}
 }
 
-int
-mamori_media_probe_fs(const char *devnode, struct mamori_media_fs *ret)
+/* Type, label and UUID; 0 also when nothing (1) or more than one signature (-2) is found. */
+static int
+probe_fd(int fd, struct mamori_media_fs *fs)
 {
-	struct mamori_media_fs fs;
-	blkid_probe pr;
+	blkid_probe pr = blkid_new_probe();
 	int r;
 
-	memset(&fs, 0, sizeof(fs));
-	/* blkid_new_probe_from_filename opens the node O_RDONLY and never writes. */
-	errno = 0;
-	if ((pr = blkid_new_probe_from_filename(devnode)) == NULL)
-		return errno > 0 ? -errno : -EIO;
+	if (pr == NULL)
+		return -ENOMEM;
+	/* set_device advises random access first, so the magic read below fetches one page */
+	if (blkid_probe_set_device(pr, fd, 0, 0) < 0) {
+		blkid_free_probe(pr);
+		return -EIO;
+	}
 	blkid_probe_enable_superblocks(pr, 1);
 	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_LABEL |
 						      BLKID_SUBLKS_UUID);
 	blkid_probe_enable_partitions(pr, 0);
-	if ((r = only_removable_fs(pr)) < 0) {
-		blkid_free_probe(pr);
-		return r;
-	}
-	r = blkid_do_safeprobe(pr);
-	if (r == 0) {
-		copy_value(pr, "TYPE", fs.type, sizeof(fs.type));
-		copy_value(pr, "LABEL", fs.label, sizeof(fs.label));
-		copy_value(pr, "UUID", fs.uuid, sizeof(fs.uuid));
+	if ((r = only_removable_fs(pr, has_luks_header(fd))) == 0 &&
+	    (r = blkid_do_safeprobe(pr)) == 0) {
+		copy_value(pr, "TYPE", fs->type, sizeof(fs->type));
+		copy_value(pr, "LABEL", fs->label, sizeof(fs->label));
+		copy_value(pr, "UUID", fs->uuid, sizeof(fs->uuid));
 	}
 	blkid_free_probe(pr);
-	/* 1: nothing found, -2: ambiguous (more than one signature): both leave fs empty */
-	if (r == -1)
-		return -EIO;
+	return r == -1 ? -EIO : r < 0 && r != -2 ? r : 0;
+}
+
+int
+mamori_media_probe_fs(const char *devnode, struct mamori_media_fs *ret)
+{
+	struct mamori_media_fs fs;
+	int fd, r;
+
+	memset(&fs, 0, sizeof(fs));
+	/* read-only, as libblkid itself opens a node: O_NONBLOCK for a drive without a disc */
+	if ((fd = open(devnode, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) < 0)
+		return -errno;
+	r = probe_fd(fd, &fs);
+	close(fd);
+	if (r < 0)
+		return r;
 	*ret = fs;
 	return 0;
 }

@@ -35,6 +35,7 @@ struct run {
 	enum mamori_media_class cls;
 	struct mamori_media_decision dec;
 	int apply_rc;             /* first failure of BLKROSET, 0 */
+	bool self_done;           /* the enumeration reached the node of this event */
 	char apply_node[128];     /* the node it failed on */
 	struct mamori_media_fs fs;
 	enum { DENY_NONE, DENY_DEAUTHORIZED, DENY_UNBOUND, DENY_FAILED } deny;
@@ -93,6 +94,8 @@ set_ro_each(const char *devnode, void *ctx)
 	struct run *run = ctx;
 	int r = mamori_media_set_readonly(devnode);
 
+	if (strcmp(devnode, run->dev.devnode) == 0)
+		run->self_done = true;
 	/* Every node gets its try; the first failure is the one reported. */
 	if (r < 0 && run->apply_rc == 0) {
 		run->apply_rc = r;
@@ -130,8 +133,8 @@ apply(struct run *run)
 		run->apply_rc = r;
 		snprintf(run->apply_node, sizeof(run->apply_node), "%s", run->dev.devnode);
 	}
-	/* The node of this event itself, whatever the enumeration found. */
-	if (run->dev.devnode[0] != '\0')
+	/* The node of this event itself, if the enumeration did not reach it. */
+	if (run->dev.devnode[0] != '\0' && !run->self_done)
 		set_ro_each(run->dev.devnode, run);
 }
 

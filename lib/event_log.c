@@ -55,6 +55,8 @@ keep_if_ours(int fd, mode_t forbidden)
 static int
 settle_new(int fd, const char *path, mode_t mode, gid_t group)
 {
+	if (group == MAMORI_LOG_GROUP_ADM)
+		group = mamori_adm_group();
 	/* an unprivileged caller (tests) keeps its own group */
 	if (fchown(fd, geteuid(), group) < 0 && geteuid() == 0)
 		return -errno;

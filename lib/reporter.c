@@ -81,7 +81,7 @@ mamori_reporter_opts_from(const struct mamori_config *cfg, const char *ident)
 		.state_dir = rc ? rc->state_dir : NULL,
 		.spool_dir = rc ? rc->spool_dir : NULL,
 		.syslog_socket = rc ? rc->syslog_socket : NULL,
-		.log_group = mamori_adm_group(),
+		.log_group = MAMORI_LOG_GROUP_ADM,
 	};
 }
 

@@ -77,15 +77,20 @@ struct mamori_reporter_opts {
 	const char *syslog_socket; /* NULL: /dev/log; ignored when sink is set */
 	const struct mamori_sink *sink; /* NULL: the built-in non-blocking /dev/log sink */
 	int (*clock)(struct timespec *now); /* NULL: CLOCK_REALTIME; tests inject one */
-	gid_t log_group;        /* group of a newly created durable log (adm) */
+	gid_t log_group;        /* group of a newly created durable log, or: */
 };
+
+/* log_group: adm's, looked up only when the log is created. A lookup at every start would
+ * cost each udev event a read of nsswitch.conf and the group database (a directory service
+ * round trip where groups come from one). */
+#define MAMORI_LOG_GROUP_ADM ((gid_t)-2)
 
 /* The group a newly created durable log gets: adm, or root's when the system has none. */
 gid_t mamori_adm_group(void);
 
 struct mamori_config;
 /* Options for a reporter that follows the configuration's report section (cfg NULL: the
- * built-in paths), with the adm log group; every program starts its reporter from these. */
+ * built-in paths), with the adm log group (MAMORI_LOG_GROUP_ADM); every program starts its reporter from these. */
 struct mamori_reporter_opts mamori_reporter_opts_from(const struct mamori_config *cfg,
 						      const char *ident);
 

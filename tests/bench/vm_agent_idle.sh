@@ -6,8 +6,9 @@
 # when this machine cannot run the VM (see tests/vm/README.md).
 #   tests/bench/vm_agent_idle.sh BUILD_DIR
 #   env: VM_IDLE_SECONDS (600), VM_IDLE_STEP (60), VM_IDLE_SETTLE (60)
-# usbguard is baked into a bench image of its own (vm_image's extra packages): its daemon
-# blocks USB devices it has no rule for, which the test suite's image must not do.
+# usbguard is installed at run time, with the mamori packages, from .deb files the host's apt
+# downloads (usbguard and what it needs that the image lacks): the guest has no network, and
+# the image stays the test suite's (whose USB devices a usbguard daemon would block).
 set -eu
 cd "$(dirname "$0")/../.."
 B=${1:-build}
@@ -24,7 +25,7 @@ skip() { echo "  skipped: $*"; exit 0; }
 preflight() {
 	command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed"
 	qemu-system-x86_64 -accel help 2>/dev/null | grep -qx tcg || skip "QEMU has no TCG"
-	for t in python3 qemu-img mmdebstrap dpkg-deb flock; do
+	for t in python3 qemu-img mmdebstrap dpkg-deb flock apt-get apt-cache; do
 		command -v $t >/dev/null || skip "$t is not installed (see tests/deps.txt)"
 	done
 	[ "$(id -u)" -eq 0 ] || skip "building the VM image needs root"
@@ -45,10 +46,32 @@ find_debs() {
 	done
 }
 
+# usbguard and every package it needs (Depends, Pre-Depends, the first of alternatives, as
+# vm_deb_depends reads them) that the image lacks, downloaded by the host's apt (the same
+# suite as the guest) into VM_RUN/usbguard, round after round until nothing is missing.
+usbguard_debs() {
+	dir=$VM_RUN/usbguard
+	mkdir -p "$dir"
+	chmod 0755 "$VM_RUN" "$dir" # apt downloads as _apt
+	todo=usbguard
+	while [ -n "$todo" ]; do
+		# shellcheck disable=SC2086 # package names, one word each
+		(cd "$dir" && apt-get download -q $todo) >>"$VM_RUN/apt-download.log" 2>&1 ||
+			{ tail -n 5 "$VM_RUN/apt-download.log"; return 1; }
+		# shellcheck disable=SC2046
+		todo=$(vm_deb_depends $(ls "$dir"/*.deb) | while read -r p; do
+			awk -v p="$p" '$1 == p { found = 1 } END { exit !found }' "$VM_IMAGE/manifest" ||
+				echo "$p"
+		done)
+	done
+	USBGUARD_DEBS=$(ls "$dir"/*.deb)
+	echo "  usbguard from the host's apt: $(for d in $USBGUARD_DEBS; do dpkg-deb -f "$d" Package; done | paste -sd ' ')"
+}
+
 # Both daemons restarted together, so each is measured from the same start.
 start_both() {
 	# shellcheck disable=SC2086 # a list of file names without spaces
-	vm_install_debs $DEBS >"$VM_RUN/install.log" 2>&1 ||
+	vm_install_debs $DEBS $USBGUARD_DEBS >"$VM_RUN/install.log" 2>&1 ||
 		{ tail -n 20 "$VM_RUN/install.log"; return 1; }
 	# usbguard as its documentation sets it up: a policy allowing the devices present
 	# (without one it blocks every USB device, the root hubs included).
@@ -117,7 +140,8 @@ main() {
 	vm_setup
 	find_debs
 	# shellcheck disable=SC2046,SC2086 # package and file names, one word each
-	vm_image $(vm_deb_depends $DEBS) usbguard || { echo "  bench image did not build"; exit 1; }
+	vm_image $(vm_deb_depends $DEBS) || { echo "  the VM image did not build"; exit 1; }
+	usbguard_debs || { echo "  usbguard could not be downloaded on the host"; exit 1; }
 	vm_boot || { echo "  guest did not boot"; exit 1; }
 	start_both || { echo "  mamori-agent and usbguard did not both start"; exit 1; }
 	vm_push tests/bench/guest/idle-sample /run/idle-sample 0755

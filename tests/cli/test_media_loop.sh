@@ -34,6 +34,11 @@ check() { # what command...
 loop_setup "$T"
 mkfs.ext4 -q -L MAMORITEST "${LOOP}p1"
 FSUUID=$(blkid -o value -s UUID "${LOOP}p1")
+# a LUKS1 header on partition 2 (magic, version 1, the UUID at byte 168): an encrypted
+# container is named as such, though the helper probes for it only when sector 0 has the magic
+LUKSUUID=6d616d6f-7269-4c55-4b53-000000000001
+printf 'LUKS\272\276\000\001' | dd of="${LOOP}p2" conv=notrunc 2>/dev/null
+printf '%s' "$LUKSUUID" | dd of="${LOOP}p2" bs=1 seek=168 conv=notrunc 2>/dev/null
 DISK=$(readlink -f "/sys/class/block/$NAME" | sed 's|^/sys||')
 
 mkdir -m 0700 "$T/state" "$T/log" "$T/spool"
@@ -91,6 +96,8 @@ for want in uevent=add class=loop action=readonly policy=readonly bus=virtual si
 	*) not_ok "the event of ${NAME}p1 says $want"; echo "# $line" ;;
 	esac
 done
+check "the event of ${NAME}p2 names its LUKS container" \
+	grep -q "^MAMORI-MEDIA-101 .* dev=${LOOP}p2 .*fs=crypto_LUKS uuid=$LUKSUUID " "$T/log/events.log"
 check "the disk's event gives its size" grep -q "^MAMORI-MEDIA-101 .* dev=$LOOP .*size=67108864 " "$T/log/events.log"
 
 # ---- cleared by hand, re-applied by the next event (change of one partition) -------------------
