@@ -217,6 +217,7 @@ test_sd() {
 media_install() {
 	vm_exec 'test -x /usr/libexec/mamori/mamori-udev &&
 		test -f /usr/lib/udev/rules.d/10-mamori.rules &&
+		test -f /usr/lib/udev/rules.d/69-mamori-uaccess.rules &&
 		test -f /usr/lib/udev/rules.d/72-mamori-uaccess.rules' &&
 		# a listener like udisks: every block event as udev announces it, with its properties
 		vm_exec 'setsid sh -c "exec udevadm monitor --udev --property --subsystem-match=block \
