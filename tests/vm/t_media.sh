@@ -313,6 +313,22 @@ tm_timing_readonly() { # suffix
 	tm_seat_timing $nodes "/dev/$n"
 }
 
+# Root gives hana a write ACL on each node of the drive by hand: mamori-agent takes it away at
+# its next re-check (1 s) and reports MAMORI-MEDIA-115 for each node.
+tm_agent_strips_acl() { # suffix
+	nodes=$(tm_dvd_nodes "$(tm_disk "tmdvd$1")") || return 1
+	vm_exec "setfacl -m u:hana:rw $nodes && getfacl -cp $nodes | grep -q '^user:hana:rw'" || return 1
+	vm_exec "for i in \$(seq 30); do
+			getfacl -cp $nodes | grep -q '^user:hana:' || exit 0; sleep 0.1
+		done; getfacl -cp $nodes; exit 1" || { vm_log "an ACL still there after 3 s"; return 1; }
+	# shellcheck disable=SC2086
+	tm_no_write hana $nodes || return 1
+	for n in $nodes; do
+		vm_exec "grep '^MAMORI-MEDIA-115 ' $TM_LOG | grep -q 'dev=$n '" ||
+			{ vm_log "no MAMORI-MEDIA-115 for $n"; return 1; }
+	done
+}
+
 # ---- mamorictl check in the guest ----------------------------------------------------------
 tm_check_says() { # want-exit
 	r=0
@@ -363,6 +379,8 @@ test_media_real() {
 	tm_devices readonly 1
 	t "media+: DVD drive and phone: no write access for any seat user after udev replays their events and after another session becomes active" \
 		tm_timing_readonly 1
+	t "media+: a write ACL set by hand on the DVD drive's nodes is removed by the agent within 3 s, MAMORI-MEDIA-115" \
+		tm_agent_strips_acl 1
 	t "media+: mamorictl check --only media in the guest: exit 0 with everything enforced" tm_check_says 0
 	t "media+: agent stopped and a stick's flags cleared: mamorictl check says so, exit 1" tm_check_broken
 	vm_exec "systemctl start mamori-agent" >/dev/null 2>&1 || :
