@@ -3,6 +3,7 @@
 # packages installed in it, and every emulated device kind plugged in and out of it.
 # Prints "ok - ", "not ok - " or "skip - " per test; exits 0 when all passed, 1 when one
 # failed, 77 (after "skip: <reason>") when this machine cannot run the VM.
+#   tests/vm/check.sh [t_media]    t_media: boot, packages and tests/vm/t_media.sh only
 #   env: BUILD (build directory, default build), SUITE (bookworm), VM_KEEP=1 keeps the run dir
 set -eu
 cd "$(dirname "$0")/../.."
@@ -508,6 +509,16 @@ test_login() {
 	t "login: ssh password authentication is refused and burns no code" ssh_password_burns_no_code
 }
 
+# `check.sh t_media`: after boot and packages, tests/vm/t_media.sh alone (what a change to the
+# media rules or the agent needs, in a third of the time of the whole suite).
+only_media() {
+	test_boot_stick
+	. "$VM_DIR/t_media.sh" && test_media_real || not_ok "media+: tests/vm/t_media.sh ran to its end"
+	t "guest powers off on the ACPI power button" vm_poweroff
+	vm_log "time: image $((T_TESTS - T_IMAGE))s, boot ${VM_BOOT_SECONDS}s, all tests $(($(date +%s) - T_TESTS))s"
+	[ "$FAILED" -eq 0 ]
+}
+
 main() {
 	preflight
 	vm_setup
@@ -526,6 +537,7 @@ main() {
 	syslog_before_boot
 	test_boot || exit 1
 	test_packages
+	[ "${1:-}" != t_media ] || { only_media; return; }
 	t "serial console offers a login prompt" console_prompt
 	test_boot_stick
 	test_network
