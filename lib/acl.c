@@ -3,6 +3,7 @@
  * little-endian. ACL_USER is tag 0x02, ACL_GROUP 0x08; write is permission bit 0x02. */
 #include <errno.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/xattr.h>
 
 #include "mamori/acl.h"
@@ -33,6 +34,33 @@ mamori_acl_grants_write(const unsigned char *xattr, size_t len)
 		if ((tag == ACL_TAG_USER || tag == ACL_TAG_GROUP) && (perm & ACL_PERM_WRITE) != 0)
 			return 1;
 	}
+	return 0;
+}
+
+int
+mamori_acl_minimal(const unsigned char *xattr, size_t len,
+		   unsigned char out[MAMORI_ACL_MINIMAL_LEN])
+{
+	static const unsigned tags[3] = {0x01u, 0x04u, 0x20u}; /* USER_OBJ, GROUP_OBJ, OTHER */
+	unsigned char m[MAMORI_ACL_MINIMAL_LEN] = {ACL_XATTR_VERSION, 0, 0, 0};
+	int found = 0;
+
+	if (mamori_acl_grants_write(xattr, len) < 0)
+		return -EINVAL;
+	for (int t = 0; t < 3; t++)
+		for (size_t i = 4; i < len; i += ACL_ENTRY_SIZE)
+			if (le16(xattr + i) == tags[t]) {
+				unsigned char *e = m + 4 + (size_t)t * ACL_ENTRY_SIZE;
+
+				e[0] = (unsigned char)tags[t];
+				e[2] = xattr[i + 2] & 7u;
+				e[4] = e[5] = e[6] = e[7] = 0xff; /* ACL_UNDEFINED_ID */
+				found |= 1 << t;
+				break;
+			}
+	if (found != 7)
+		return -EINVAL;
+	memcpy(out, m, sizeof(m));
 	return 0;
 }
 

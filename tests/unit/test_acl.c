@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -155,13 +156,33 @@ static void
 node_acl_is_read_and_removed(void **state)
 {
 	struct acl a = acl_with(USER, R | W, 1001);
+	struct stat st;
 
 	(void)state;
 	set_acl_or_skip(&a);
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0660); /* the group bits show the mask */
 	assert_int_equal(mamori_acl_node_grants_write(file), 1);
 	assert_int_equal(mamori_media_drop_acl(file), 0);
 	assert_int_equal(mamori_acl_node_grants_write(file), 0);
 	assert_int_equal(getxattr(file, "system.posix_acl_access", NULL, 0), -1);
+	/* the owning group has its own r-- again, not the mask's rw- */
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640);
+}
+
+static void
+minimal_keeps_owner_group_other(void **state)
+{
+	struct acl a = acl_with(USER, R | W, 1001), m = acl_with(0, 0, 0);
+	unsigned char out[MAMORI_ACL_MINIMAL_LEN];
+
+	(void)state;
+	assert_int_equal(mamori_acl_minimal(a.b, a.len, out), 0);
+	assert_int_equal(m.len, sizeof(out));
+	assert_memory_equal(out, m.b, sizeof(out));
+	assert_int_equal(mamori_acl_minimal(a.b, 4, out), -EINVAL); /* no owner entry */
+	assert_int_equal(mamori_acl_minimal(a.b, a.len - 2, out), -EINVAL);
 }
 
 static void
@@ -225,6 +246,7 @@ main(void)
 		cmocka_unit_test(named_user_read_only_grants_nothing),
 		cmocka_unit_test(named_group_with_write_grants),
 		cmocka_unit_test(malformed_is_einval),
+		cmocka_unit_test(minimal_keeps_owner_group_other),
 		cmocka_unit_test_setup_teardown(node_without_acl_grants_nothing, make_file, remove_file),
 		cmocka_unit_test_setup_teardown(node_acl_is_read_and_removed, make_file, remove_file),
 		cmocka_unit_test_setup_teardown(node_acl_read_only_is_kept_as_harmless, make_file,

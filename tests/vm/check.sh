@@ -245,8 +245,8 @@ media_stick_readonly() {
 }
 
 media_dd_fails() {
-	vm_exec "! dd if=/dev/zero of=/dev/$MEDIA_DISK bs=4096 count=1 oflag=direct 2>/dev/null &&
-		! dd if=/dev/zero of=/dev/${MEDIA_DISK}1 bs=4096 count=1 oflag=direct 2>/dev/null"
+	vm_exec "! dd if=/dev/zero of=/dev/$MEDIA_DISK bs=4096 count=1 oflag=direct conv=nocreat 2>/dev/null &&
+		! dd if=/dev/zero of=/dev/${MEDIA_DISK}1 bs=4096 count=1 oflag=direct conv=nocreat 2>/dev/null"
 }
 
 media_mount_readonly() {

@@ -27,9 +27,12 @@ tm_ro() { # disk [part-suffix]
 tm_writable() { vm_exec "udevadm settle; grep -qx 0 /sys/block/$1/ro" || { vm_log "$1 is read-only"; return 1; }; }
 
 # ---- the attacks --------------------------------------------------------------------------
+# conv=nocreat: in the instant udev re-reads the partition table (after the write-close of the
+# disk), /dev/sdX1 is gone, and dd would create a regular file in its place (O_DIRECT then fails
+# on tmpfs, so the dd "fails" and leaves the file there, hiding the partition's node).
 tm_dd_fails() { # disk
 	vm_exec "for n in /dev/$1 /dev/${1}1; do [ -b \$n ] || continue
-		! dd if=/dev/zero of=\$n bs=4096 count=1 seek=1 oflag=direct 2>/dev/null || { echo dd to \$n worked; exit 1; }
+		! dd if=/dev/zero of=\$n bs=4096 count=1 seek=1 oflag=direct conv=nocreat 2>/dev/null || { echo dd to \$n worked; exit 1; }
 	done"
 }
 # mount -o rw either fails or gives a read-only mount, and nothing can be written through it
