@@ -410,7 +410,8 @@ install: $(PROGRAMS) $(MO_FILES)
 	install -m 0644 conf/sshd/mamori.conf $(DESTDIR)$(EXAMPLEDIR)/sshd_config.d/mamori.conf
 	install -d -m 0755 $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(UDEVRULESDIR)
 	install -m 0755 $(B)/mamori-udev $(DESTDIR)$(LIBEXECDIR)/mamori-udev
-	install -m 0644 conf/udev/10-mamori.rules conf/udev/72-mamori-uaccess.rules \
+	install -m 0644 conf/udev/10-mamori.rules conf/udev/69-mamori-uaccess.rules \
+		conf/udev/72-mamori-uaccess.rules \
 		$(DESTDIR)$(UDEVRULESDIR)/
 	$(foreach l,$(PO_LANGS),install -D -m 0644 $(B)/locale/$(l)/LC_MESSAGES/mamori.mo \
 		$(DESTDIR)$(LOCALEDIR)/$(l)/LC_MESSAGES/mamori.mo &&) true

@@ -337,6 +337,7 @@ agent_recheck(struct agent *a)
 		/* both levels back: a partition that read read-only through its disk alone */
 		if (rc.cleared)
 			(void)mamori_media_udev_disk_nodes(a->udev, &d->dev, set_ro, NULL);
+		agent_check_acls(a, d);
 		i++;
 	}
 	if (rc.n_nodes > 0)

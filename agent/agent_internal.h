@@ -24,6 +24,7 @@ struct agent_disk {
 	char syspath[512];            /* resolved: a new device under the same name differs */
 	uint64_t diskseq;             /* the kernel's disk sequence number, 0 when unknown */
 	bool failing;                 /* a failed restore was reported; said once until it works */
+	bool acl_failing;             /* likewise for an ACL that could not be removed */
 };
 
 struct agent_counts {
@@ -74,6 +75,12 @@ void agent_recheck(struct agent *a);
 /* After a burst of work (start, reload): the heap's free memory returned, and the program's
  * and libraries' read-only pages unmapped from this process until they are used again. */
 void agent_trim_memory(void);
+
+/* agent_acl.c */
+
+/* An optical drive the policy keeps from the seat user: every node of it (srN, sgN) that
+ * gives a user or group write access through an ACL loses the ACL, and it is reported. */
+void agent_check_acls(struct agent *a, struct agent_disk *d);
 
 /* agent_usb.c */
 

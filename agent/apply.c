@@ -11,6 +11,7 @@
 
 #include <linux/fs.h>
 
+#include "mamori/acl.h"
 #include "mamori/media_apply.h"
 
 /* O_NONBLOCK: an optical drive or card reader without a medium still opens. Read-only:
@@ -52,12 +53,22 @@ mamori_media_set_readonly(const char *devnode)
 	return r;
 }
 
+/* Not removexattr: that would leave the mode's group bits as they show the ACL's mask (rw
+ * when udev's uaccess had given the seat user rw), and the owning group (cdrom) could then
+ * write. The minimal ACL of the same owner, group and other permissions makes the kernel drop
+ * the ACL and put the owning group's own permissions back into the mode. */
 int
 mamori_media_drop_acl(const char *devnode)
 {
-	if (removexattr(devnode, "system.posix_acl_access") < 0 && errno != ENODATA)
-		return -errno;
-	return 0;
+	static const char name[] = "system.posix_acl_access";
+	unsigned char acl[4 + 8 * 64], min[MAMORI_ACL_MINIMAL_LEN];
+	ssize_t n = getxattr(devnode, name, acl, sizeof(acl));
+
+	if (n < 0)
+		return errno == ENODATA ? 0 : -errno;
+	if (mamori_acl_minimal(acl, (size_t)n, min) < 0)
+		return removexattr(devnode, name) < 0 ? -errno : 0; /* malformed: away with it */
+	return setxattr(devnode, name, min, sizeof(min), 0) < 0 ? -errno : 0;
 }
 
 int

@@ -192,6 +192,7 @@ void
 check_media(struct check_ctx *c)
 {
 	check_rules_file(c, "10-mamori.rules", "mamori-udev");
+	check_rules_file(c, "69-mamori-uaccess.rules", "MAMORI_ID_CDROM");
 	check_rules_file(c, "72-mamori-uaccess.rules", "MAMORI_UACCESS");
 	if (c->opts->root[0] != '\0') {
 		check_add(c, "media.live", CHECK_WARN, "not-inspected", NULL, 0,

@@ -4,7 +4,6 @@
  * flag is set under a mounted filesystem), udev's database showing the rules ran on it, and
  * for optical drives no write access to the sr and sg nodes for the seat user (uaccess ACL)
  * or the cdrom group. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -12,12 +11,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <libudev.h>
 
 #include "check.h"
+#include "mamori/acl.h"
 #include "mamori/agent_mountinfo.h"
 #include "mamori/buf.h"
 #include "mamori/i18n.h"
@@ -103,48 +102,23 @@ check_mount(const struct mamori_mount *m, void *ctx)
 
 /* A node of an optical drive: no ACL entry giving a user or group write access (what
  * udev's uaccess gives the seat user), and no write bit for the group or others. */
-static void
-check_no_write_access(struct disk_check *d, const char *node)
+static int
+check_no_write_access(const char *node, void *ctx)
 {
-	unsigned char acl[4 + 8 * 64];
+	struct disk_check *d = ctx;
 	struct stat st;
-	ssize_t n;
 
 	if (stat(node, &st) < 0)
-		return;
-	n = getxattr(node, "system.posix_acl_access", acl, sizeof(acl));
-	/* Linux's xattr form: a 4-byte version, then entries of tag (2), perm (2), id (4);
-	 * ACL_USER is tag 2, ACL_GROUP tag 8, write is perm bit 2. */
-	for (ssize_t i = 4; n > 4 && i + 8 <= n; i += 8) {
-		unsigned tag = acl[i] | (unsigned)acl[i + 1] << 8, perm = acl[i + 2];
-		if ((tag == 2 || tag == 8) && (perm & 2) != 0) {
-			FAIL(d, "acl-write", node, N_("media: %s gives a user write access through an ACL (udev's "
-				   "uaccess): a disc can be burnt. Unplug the drive."), node);
-			return;
-		}
+		return 0;
+	if (mamori_acl_node_grants_write(node) != 0) {
+		FAIL(d, "acl-write", node, N_("media: %s gives a user write access through an ACL (udev's "
+			   "uaccess): a disc can be burnt. Unplug the drive."), node);
+		return 0;
 	}
 	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
 		FAIL(d, "node-writable", node, N_("media: %s has mode %s: its group or everybody can write to it and burn a "
 			"disc."), node, (st.st_mode & S_IWOTH) != 0 ? "o+w" : "g+w");
-}
-
-static void
-check_optical(struct disk_check *d)
-{
-	char dir[PATH_MAX], node[PATH_MAX];
-	struct dirent *e;
-	DIR *sg;
-
-	check_no_write_access(d, d->dev.devnode);
-	if (mamori_snprintf(dir, sizeof(dir), "/sys/class/block/%s/device/scsi_generic",
-			    d->dev.disk) != 0 ||
-	    (sg = opendir(dir)) == NULL)
-		return;
-	while ((e = readdir(sg)) != NULL)
-		if (e->d_name[0] != '.' &&
-		    mamori_snprintf(node, sizeof(node), "/dev/%s", e->d_name) == 0)
-			check_no_write_access(d, node);
-	closedir(sg);
+	return 0;
 }
 
 static void
@@ -191,7 +165,7 @@ check_disk(const char *syspath, void *ctx)
 	if (d->dec.set_readonly && d->mountinfo != NULL)
 		(void)mamori_mountinfo_each(d->mountinfo, d->mountinfo_len, check_mount, d, NULL);
 	if (d->dec.strip_uaccess)
-		check_optical(d);
+		(void)mamori_media_optical_nodes(d->dev.disk, check_no_write_access, d);
 	report_disk(d, cls);
 	return 0;
 }

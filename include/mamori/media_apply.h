@@ -17,6 +17,12 @@ int mamori_media_get_readonly(const char *devnode);
  * seat user). 0 also when there was none; a negative errno. */
 int mamori_media_drop_acl(const char *devnode);
 
+/* fn for each node of an optical drive through which a disc can be written (SG_IO): the
+ * block node /dev/DISK and every SCSI generic node of the drive. Stops at fn's first
+ * negative return and returns it; 0 otherwise. */
+int mamori_media_optical_nodes(const char *disk, int (*fn)(const char *node, void *ctx),
+			       void *ctx);
+
 /* Ask the kernel to replay a device's event as "change" (write to its uevent file), so the
  * udev rules see it again now that its children exist. */
 int mamori_media_request_change(const char *syspath);

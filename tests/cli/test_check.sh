@@ -37,7 +37,8 @@ fi
 make_root() {
 	r=$T/$1; shift
 	mkdir -p "$r/etc/pam.d" "$r/etc/mamori" "$r/var/lib/mamori/users" "$r/usr/lib/udev/rules.d"
-	install -m 0644 conf/udev/10-mamori.rules conf/udev/72-mamori-uaccess.rules "$r/usr/lib/udev/rules.d/"
+	install -m 0644 conf/udev/10-mamori.rules conf/udev/69-mamori-uaccess.rules \
+		conf/udev/72-mamori-uaccess.rules "$r/usr/lib/udev/rules.d/"
 	cp "$DATA"/debian/* "$r/etc/pam.d/"
 	for v in "$@"; do cp "$DATA/$v"/* "$r/etc/pam.d/"; done
 	printf 'auth {\n  unenrolled = deny\n}\n' >"$r/etc/mamori/mamori.conf"
@@ -88,8 +89,8 @@ make_root good faillock
 G=$T/good
 add_forward "$G" 400
 run check --root "$G" --sshd "$NOSSHD"
-SUMMARY_OK="Summary: 22 OK, 1 WARN, 0 FAIL."
-[ "${CLOCK%% *}" = WARN ] && SUMMARY_OK="Summary: 21 OK, 2 WARN, 0 FAIL."
+SUMMARY_OK="Summary: 23 OK, 1 WARN, 0 FAIL."
+[ "${CLOCK%% *}" = WARN ] && SUMMARY_OK="Summary: 22 OK, 2 WARN, 0 FAIL."
 expect_lines "a good terminal: every line, exit 0" 0 "OK    configuration: $G/etc/mamori/mamori.conf is valid.
 OK    rollout: users without an enrolled token are refused (auth.unenrolled = deny).
 OK    PAM login: every successful authentication passes pam_mamori.so ($G/etc/pam.d/login).
@@ -111,6 +112,7 @@ OK    forwarding: the certificate $G/etc/mamori/tls/ca.pem expires in 400 days.
 OK    forwarding: the certificate $G/etc/mamori/tls/terminal.pem expires in 400 days.
 OK    forwarding: the disk queue holds 2 KiB, its oldest file was last written 0 minutes ago.
 OK    media: the udev rules $G/usr/lib/udev/rules.d/10-mamori.rules are installed.
+OK    media: the udev rules $G/usr/lib/udev/rules.d/69-mamori-uaccess.rules are installed.
 OK    media: the udev rules $G/usr/lib/udev/rules.d/72-mamori-uaccess.rules are installed.
 WARN  media: with --root, udevd, mamori-agent and the devices of the running system are not inspected.
 $SUMMARY_OK"
@@ -313,9 +315,10 @@ expect_line "a copy in /etc that still runs mamori-udev: OK naming it" 1 \
 run check --root "$G" --sshd "$NOSSHD" --only media
 expect_lines "--only media: the configuration and the media lines, exit 0" 0 "OK    configuration: $G/etc/mamori/mamori.conf is valid.
 OK    media: the udev rules $G/usr/lib/udev/rules.d/10-mamori.rules are installed.
+OK    media: the udev rules $G/usr/lib/udev/rules.d/69-mamori-uaccess.rules are installed.
 OK    media: the udev rules $G/usr/lib/udev/rules.d/72-mamori-uaccess.rules are installed.
 WARN  media: with --root, udevd, mamori-agent and the devices of the running system are not inspected.
-Summary: 3 OK, 1 WARN, 0 FAIL."
+Summary: 4 OK, 1 WARN, 0 FAIL."
 run check --root "$G" --sshd "$NOSSHD" --only state,media
 case $RC:$OUT in 0:*"OK    state store: "*"OK    media: the udev rules "*) ok "--only state,media: both groups";; *) nok "--only state,media: $OUT";; esac
 run check --only media,bogus

@@ -25,6 +25,7 @@ expected() {
 	echo "/usr/share/doc/mamori/events.md 644"
 	echo "/usr/libexec/mamori/mamori-udev 755"
 	echo "/usr/lib/udev/rules.d/10-mamori.rules 644"
+	echo "/usr/lib/udev/rules.d/69-mamori-uaccess.rules 644"
 	echo "/usr/lib/udev/rules.d/72-mamori-uaccess.rules 644"
 	echo "/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)/security/pam_mamori.so 644"
 	echo "/usr/libexec/mamori/mamori-verify 4755"

@@ -65,7 +65,8 @@ has "ja_JP.UTF-8 on the Linux console: the error in English" "$ERR" \
 
 # a root holding only the udev rules the package installs: no FAIL line
 mkdir -p "$T/empty-root/usr/lib/udev/rules.d"
-install -m 0644 conf/udev/10-mamori.rules conf/udev/72-mamori-uaccess.rules "$T/empty-root/usr/lib/udev/rules.d/"
+install -m 0644 conf/udev/10-mamori.rules conf/udev/69-mamori-uaccess.rules \
+	conf/udev/72-mamori-uaccess.rules "$T/empty-root/usr/lib/udev/rules.d/"
 run ja_JP.UTF-8 xterm-256color check --root "$T/empty-root" --sshd /nonexistent
 has "ja_JP.UTF-8: check's results in Japanese" "$OUT" \
 	"OK    設定: $T/empty-root/etc/mamori/mamori.conf がありません。組み込みの既定値が有効です。"

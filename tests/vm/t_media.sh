@@ -2,8 +2,9 @@
 # the host-side hash of each emulated medium is unchanged after every attack (dd, read-write
 # mount, --setrw followed at once by a read-write mount, a dirty ext4 journal, a stick
 # present at power-on or before udevd starts); a listener on the udev monitor finds the
-# read-only flag already set on every announcement; the DVD drive's sg node cannot be opened
-# for writing by the cdrom group nor by the active seat user; each device kind under
+# read-only flag already set on every announcement; the DVD drive's sr and sg nodes and the
+# phone's node cannot be opened for writing by the cdrom group nor by the seat user, whichever
+# session becomes active when and however often udev handles them again; each device kind under
 # readonly and audit, with its event in syslog and in the durable log; mamorictl check.
 # Sourced by tests/vm/check.sh after its agent tests (it uses t, ok, not_ok, plugged,
 # unplugged and lib.sh); test_media_real runs it all, called so that a failing step is a
@@ -26,9 +27,12 @@ tm_ro() { # disk [part-suffix]
 tm_writable() { vm_exec "udevadm settle; grep -qx 0 /sys/block/$1/ro" || { vm_log "$1 is read-only"; return 1; }; }
 
 # ---- the attacks --------------------------------------------------------------------------
+# conv=nocreat: in the instant udev re-reads the partition table (after the write-close of the
+# disk), /dev/sdX1 is gone, and dd would create a regular file in its place (O_DIRECT then fails
+# on tmpfs, so the dd "fails" and leaves the file there, hiding the partition's node).
 tm_dd_fails() { # disk
 	vm_exec "for n in /dev/$1 /dev/${1}1; do [ -b \$n ] || continue
-		! dd if=/dev/zero of=\$n bs=4096 count=1 seek=1 oflag=direct 2>/dev/null || { echo dd to \$n worked; exit 1; }
+		! dd if=/dev/zero of=\$n bs=4096 count=1 seek=1 oflag=direct conv=nocreat 2>/dev/null || { echo dd to \$n worked; exit 1; }
 	done"
 }
 # mount -o rw either fails or gives a read-only mount, and nothing can be written through it
@@ -106,17 +110,72 @@ tm_seat_user() {
 	done
 }
 
-# sg node of the DVD drive: opening it for writing fails for ken (cdrom) and hana (seat)
+# The DVD drive's nodes: srN and each of its SCSI generic nodes. Burning goes through SG_IO
+# on either, so neither may be open for writing to anyone but root.
 tm_sg_of() { vm_exec "ls /sys/class/block/$1/device/scsi_generic/"; }
-tm_open_rw() { # user node: succeeds when the user can open the node for writing
-	vm_exec "runuser -u $1 -- sh -c 'exec 3<>$2' 2>/dev/null"
+tm_dvd_nodes() { # sr
+	g=$(tm_sg_of "$1") || return 1
+	[ -n "$g" ] || { vm_log "$1 has no SCSI generic node"; return 1; }
+	echo "/dev/$1 $(echo "$g" | sed 's|^|/dev/|' | tr '\n' ' ')"
 }
-tm_sg_closed() { # sr
-	sg=$(tm_sg_of "$1") || return 1
-	! tm_open_rw ken "/dev/$sg" || { vm_log "ken (cdrom) opened /dev/$sg for writing"; return 1; }
-	! tm_open_rw hana "/dev/$sg" || { vm_log "hana (seat0) opened /dev/$sg for writing"; return 1; }
-	# and yet reading the drive stays possible for the cdrom group
+# Succeeds when the user can open the node for writing the way cdrecord does: O_NONBLOCK
+# opens srN for writing even with a read-only medium in it (QEMU's), and SG_IO follows.
+tm_open_rw() { # user node
+	vm_exec "runuser -u $1 -- perl -MFcntl -e 'sysopen(F, \$ARGV[0], O_RDWR | O_NONBLOCK) or exit 1' $2 2>/dev/null"
+}
+# No ACL entry of a named user or group with the write bit (getfacl) on any of the nodes,
+# and the user cannot open one for writing.
+tm_no_write() { # user node...
+	nw_u=$1; shift
+	for nw_n in "$@"; do
+		nw_acl=$(vm_exec "getfacl -cp $nw_n") || { vm_log "getfacl $nw_n failed"; return 1; }
+		if printf '%s\n' "$nw_acl" | grep -q '^\(user\|group\):[^:][^:]*:.w'; then
+			vm_log "$nw_n: ACL $(printf '%s' "$nw_acl" | tr '\n' ' ')"; return 1
+		fi
+		! tm_open_rw "$nw_u" "$nw_n" || { vm_log "$nw_u opened $nw_n for writing"; return 1; }
+	done
+}
+# ken (cdrom) and hana (seat0) cannot write to the drive; ken can still read it
+tm_dvd_closed() { # sr
+	nodes=$(tm_dvd_nodes "$1") || return 1
+	# shellcheck disable=SC2086 # one node a word
+	tm_no_write ken $nodes && tm_no_write hana $nodes || return 1
+	sg=$(tm_sg_of "$1" | head -n 1)
 	vm_exec "runuser -u ken -- sh -c 'exec 3</dev/$sg'" || { vm_log "ken cannot even read /dev/$sg"; return 1; }
+}
+
+# ---- timing: which session is active when ------------------------------------------------
+# Another console session (PAM, pam_systemd) on seat0, not active yet.
+tm_session() { # user tty unit
+	vm_exec "id $1 >/dev/null 2>&1 || useradd -m $1
+		systemctl stop getty@$2 2>/dev/null
+		systemd-run --no-block --unit=$3 -p PAMName=login -p User=$1 \
+			-p TTYPath=/dev/$2 -p StandardInput=tty-force -p StandardOutput=null sleep 3600" ||
+		return 1
+	vm_exec "for i in \$(seq 100); do
+		loginctl list-sessions --no-legend | grep -q ' $1 seat0 ' && exit 0; sleep 0.2
+	done; exit 1" || { vm_log "no session of $1 on seat0"; return 1; }
+}
+# The user's session becomes the active one of seat0 (loginctl activate: a VT switch).
+tm_activate() { # user
+	vm_exec "s=\$(loginctl list-sessions --no-legend | awk '\$3 == \"$1\" { print \$1; exit }')
+		[ -n \"\$s\" ] && loginctl activate \$s || exit 1
+		for i in \$(seq 50); do
+			[ \"\$(loginctl show-seat seat0 -p ActiveSession --value)\" = \"\$s\" ] && exit 0
+			sleep 0.2
+		done; exit 1" || { vm_log "$1's session did not become active"; return 1; }
+	vm_exec "udevadm settle"
+}
+# The orders that gave the seat user a write ACL before (systemd 252's sticky uaccess tag):
+# udev handling the nodes' change events again while a session is active, and a session
+# becoming active after the devices appeared. The nodes must stay closed to each user.
+tm_seat_timing() { # node...
+	# shellcheck disable=SC2086
+	vm_exec "for i in 1 2 3; do udevadm trigger --settle --action=change $*; done" &&
+		tm_no_write hana "$@" &&
+		tm_session kumi tty2 tm-seat2 && tm_activate kumi && tm_no_write kumi "$@" &&
+		vm_exec "for i in 1 2; do udevadm trigger --settle --action=change $*; done" &&
+		tm_no_write kumi "$@" && tm_activate hana && tm_no_write hana "$@" && tm_no_write kumi "$@"
 }
 
 # ---- the listener ---------------------------------------------------------------------------
@@ -202,9 +261,9 @@ tm_dvd_ok() { # id iso policy
 	vm_plug_dvd "$1" "$2" && plugged blocks "$1" || return 1
 	sr=$(tm_disk "$1")
 	vm_exec "udevadm settle" || return 1
-	sg=$(tm_sg_of "$sr") || return 1
+	sg=$(tm_sg_of "$sr" | head -n 1) || return 1
 	if [ "$3" = readonly ]; then
-		tm_sg_closed "$sr" && tm_event MAMORI-MEDIA-105 "serial=$1 " "class=optical "
+		tm_dvd_closed "$sr" && tm_event MAMORI-MEDIA-105 "serial=$1 " "class=optical "
 	else
 		# control: the same seat user can now open it for writing (udev's uaccess ACL), so
 		# the readonly case above was refused by mamori, not by a missing session
@@ -239,17 +298,8 @@ tm_devices() { # policy suffix
 		tm_stick_ok "tmstick$tm_suf" "$VM_RUN/tm-stick$tm_suf.img" "TMSTICK$tm_suf" "$tm_pol"
 	t "$tm_pol: usb-uas disk: expected state and event" tm_uas_ok "tmuas$tm_suf" "$VM_RUN/tm-uas$tm_suf.img" "$tm_pol"
 	t "$tm_pol: SD card on sdhci-pci: expected state and event" tm_sd_ok "$VM_RUN/tm-sd$tm_suf.img" "$tm_pol"
-	what="$tm_pol: USB DVD drive: sg node access as expected for the cdrom group and the seat user, event"
-	if tm_dvd_ok "tmdvd$tm_suf" "$VM_RUN/tm-dvd$tm_suf.iso" "$tm_pol" >"$VM_RUN/dvd.out" 2>&1; then
-		cat "$VM_RUN/dvd.out"; ok "$what"
-	elif grep -q '^# hana (seat0) opened /dev/s[rg][0-9]* for writing' "$VM_RUN/dvd.out"; then
-		# Open defect (see the mamorictl check step in test_media_real); the rest of
-		# tm_dvd_ok (reading, the event) is not reached in that case.
-		cat "$VM_RUN/dvd.out"
-		skip "$what (open defect: the seat user got a write ACL on the drive from logind)"
-	else
-		cat "$VM_RUN/dvd.out"; not_ok "$what"; vm_diag
-	fi
+	t "$tm_pol: USB DVD drive plugged while hana's session is active: sr and sg nodes as expected for the cdrom group and the seat user, event" \
+		tm_dvd_ok "tmdvd$tm_suf" "$VM_RUN/tm-dvd$tm_suf.iso" "$tm_pol"
 	t "$tm_pol: usb-mtp phone: seat user's access as expected, event" \
 		tm_phone_ok "tmphone$tm_suf" "$VM_RUN/tm-phone$tm_suf" "$tm_pol"
 }
@@ -257,6 +307,29 @@ tm_devices() { # policy suffix
 tm_unplug_devices() { # suffix
 	for id in tmstick$1 tmuas$1 tmdvd$1 tmphone$1; do unplugged "$id" >/dev/null || vm_log "$id not unplugged"; done
 	vm_sd_eject || :; vm_query gone 30 mmc >/dev/null || :
+}
+
+tm_timing_readonly() { # suffix
+	nodes=$(tm_dvd_nodes "$(tm_disk "tmdvd$1")") || return 1
+	u=$(vm_query usbdev "tmphone$1") && n=$(vm_exec "udevadm info -q name $u") || return 1
+	# shellcheck disable=SC2086
+	tm_seat_timing $nodes "/dev/$n"
+}
+
+# Root gives hana a write ACL on each node of the drive by hand: mamori-agent takes it away at
+# its next re-check (1 s) and reports MAMORI-MEDIA-115 for each node.
+tm_agent_strips_acl() { # suffix
+	nodes=$(tm_dvd_nodes "$(tm_disk "tmdvd$1")") || return 1
+	vm_exec "setfacl -m u:hana:rw $nodes && getfacl -cp $nodes | grep -q '^user:hana:rw'" || return 1
+	vm_exec "for i in \$(seq 30); do
+			getfacl -cp $nodes | grep -q '^user:hana:' || exit 0; sleep 0.1
+		done; getfacl -cp $nodes; exit 1" || { vm_log "an ACL still there after 3 s"; return 1; }
+	# shellcheck disable=SC2086
+	tm_no_write hana $nodes || return 1
+	for n in $nodes; do
+		vm_exec "grep '^MAMORI-MEDIA-115 ' $TM_LOG | grep -q 'dev=$n '" ||
+			{ vm_log "no MAMORI-MEDIA-115 for $n"; return 1; }
+	done
 }
 
 # ---- mamorictl check in the guest ----------------------------------------------------------
@@ -307,17 +380,11 @@ test_media_real() {
 	t "media+: stick present at power-on: image hash unchanged" tm_same_hash "$VM_RUN/boot-stick.img" "$H_boot"
 
 	tm_devices readonly 1
-	if tm_check_says 0; then
-		ok "media+: mamorictl check --only media in the guest: exit 0 with everything enforced"
-	elif [ "$(grep -c '^FAIL' "$VM_RUN/check.out")" = 1 ] &&
-		grep -q '^FAIL  media: /dev/s[rg][0-9]* gives a user write access through an ACL' "$VM_RUN/check.out"; then
-		# Open defect, found by this check: logind gives the seat user an ACL on the sr or sg node
-		# when the session becomes active after the drive appeared (udev's uaccess tag stays
-		# in the tag index after 72-mamori-uaccess.rules removes it); which node depends on timing.
-		skip "media+: mamorictl check: exit 0 but for the known sr ACL of the seat user (open defect)"
-	else
-		not_ok "media+: mamorictl check --only media in the guest: exit 0 with everything enforced"
-	fi
+	t "media+: DVD drive and phone: no write access for any seat user after udev replays their events and after another session becomes active" \
+		tm_timing_readonly 1
+	t "media+: a write ACL set by hand on the DVD drive's nodes is removed by the agent within 3 s, MAMORI-MEDIA-115" \
+		tm_agent_strips_acl 1
+	t "media+: mamorictl check --only media in the guest: exit 0 with everything enforced" tm_check_says 0
 	t "media+: agent stopped and a stick's flags cleared: mamorictl check says so, exit 1" tm_check_broken
 	vm_exec "systemctl start mamori-agent" >/dev/null 2>&1 || :
 	tm_ro "$(tm_disk tmstick1)" 1 >/dev/null || :
@@ -362,7 +429,7 @@ test_media_real() {
 	else
 		skip "media+: before-udevd stick, 50-announcement listener, audit policy (VM_MEDIA_ALL=1 runs them)"
 	fi
-	vm_exec 'systemctl stop tm-seat' >/dev/null 2>&1 || :
+	vm_exec 'systemctl stop tm-seat tm-seat2' >/dev/null 2>&1 || :
 }
 
 test_media_unfinished() {

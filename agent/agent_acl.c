@@ -1,0 +1,64 @@
+/* Behind the udev rules (69- and 72-mamori-uaccess.rules), which keep udev and logind from
+ * granting an optical drive to the seat user: should a node of a protected drive give a user
+ * or group write access through an ACL all the same (set by hand, or by a systemd whose tag
+ * handling differs again), the agent's re-check takes the ACL away and reports it. */
+#include <errno.h>
+
+#include "agent_internal.h"
+#include "mamori/acl.h"
+#include "mamori/err.h"
+#include "mamori/media_apply.h"
+
+struct acl_check {
+	struct agent *a;
+	struct agent_disk *d;
+};
+
+static void
+report_acl(struct agent *a, struct agent_disk *d, const char *node, int r)
+{
+	if (r == 0) {
+		a->counts.tampers++;
+		d->acl_failing = false;
+		agent_report_dev(a, MAMORI_EV_MEDIA_ACL_REMOVED,
+				 "write access to an optical drive through an ACL: removed", &d->dev,
+				 node, NULL, 0);
+		return;
+	}
+	a->counts.failures++;
+	if (d->acl_failing)
+		return; /* said once; tried again at every re-check */
+	d->acl_failing = true;
+	agent_report_dev(a, MAMORI_EV_AGENT_ENFORCE_FAILED,
+			 "write access to an optical drive through an ACL cannot be removed",
+			 &d->dev, node,
+			 (const struct mamori_field[]){MAMORI_STR("what", "acl"),
+						       MAMORI_STR("when", "recheck"),
+						       MAMORI_STR("reason", mamori_strerror(r))},
+			 3);
+}
+
+static int
+check_node(const char *node, void *ctx)
+{
+	struct acl_check *c = ctx;
+	int g = mamori_acl_node_grants_write(node);
+
+	if (g == 0 || g == -ENOENT)
+		return 0; /* no ACL giving write access, or the node went away */
+	report_acl(c->a, c->d, node, g < 0 ? g : mamori_media_drop_acl(node));
+	return 0;
+}
+
+void
+agent_check_acls(struct agent *a, struct agent_disk *d)
+{
+	struct mamori_media_decision dec;
+	struct acl_check c = {a, d};
+
+	if (d->cls != MAMORI_MC_OPTICAL)
+		return;
+	mamori_media_decide(d->cls, &d->dev, agent_media(a), &dec);
+	if (dec.strip_uaccess)
+		(void)mamori_media_optical_nodes(d->dev.disk, check_node, &c);
+}
