@@ -72,8 +72,7 @@ void agent_recheck(struct agent *a);
 
 /* agent_trim.c */
 
-/* After a burst of work (start, reload): the heap's free memory returned, and the program's
- * and libraries' read-only pages unmapped from this process until they are used again. */
+/* After a burst of work (start, reload): the heap's free memory returned to the system. */
 void agent_trim_memory(void);
 
 /* agent_acl.c */

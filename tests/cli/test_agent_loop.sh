@@ -150,22 +150,6 @@ check "events are numbered without a gap" \
 check "the agent wrote no diagnostics" test ! -s "$T/agent.err"
 [ -s "$T/agent.err" ] && sed 's/^/# /' "$T/agent.err"
 
-# ---- idle: no device to watch, the memory it holds (goal RSS <= 2 MiB, make bench) -----------
-# As tests/bench/vm_agent_idle.sh reads it, from smaps_rollup. The sanitizer build's shadow
-# memory says nothing about that.
-if [ "${BUILD:-build}" = build-san ]; then
-	ok "idle resident memory # SKIP sanitizer build"
-else
-	"$AGENT" --config "$T/test.conf" --only nosuchdisk 2>>"$T/agent.err" &
-	PID=$!
-	eventually test "$(count '^MAMORI-AGENT-301 ')" -ge 2
-	sleep 1
-	rss=$(awk '/^Rss:/ { print $2 }' "/proc/$PID/smaps_rollup")
-	check "idle, the agent's resident memory is at most 2048 kB (Rss ${rss:-?} kB)" \
-		test "${rss:-9999}" -le 2048
-	kill -TERM "$PID"; wait "$PID"; PID=
-fi
-
 # ---- bad arguments ---------------------------------------------------------------------------------
 "$AGENT" --only >/dev/null 2>&1
 check "a missing argument is refused (exit 2)" test $? -eq 2
