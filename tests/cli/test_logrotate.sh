@@ -16,7 +16,6 @@ TOTAL=$((PROCS * EACH))
 
 # The shipped file, pointed at the test directory and the test user.
 sed -e "s|/var/log/mamori/events.log|$T/log/events.log|" \
-    -e "s|create 0640 root adm|create 0640 $(id -un) $(id -gn)|" \
     -e "s|/usr/libexec/mamori/|$(pwd)/conf/rsyslog/|" -e "s|/var/spool/rsyslog|$T/spool-rsyslog|" \
     -e "s|rotate 36|rotate 1000|" conf/logrotate.mamori >"$T/logrotate.conf"
 
@@ -61,6 +60,17 @@ if [ "$lines" -eq $TOTAL ] && [ "$unique" -eq $TOTAL ] && [ "$first" -eq 1 ] &&
 	echo "ok - rotated and current logs hold seq 1..$TOTAL exactly once"
 else
 	echo "not ok - expected seq 1..$TOTAL once each: $lines lines, $unique distinct, $first..$last"
+fi
+if grep -q 'already exists' "$T/logrotate.err" || ls "$T"/log/*.backup >/dev/null 2>&1; then
+	echo "not ok - logrotate found a log in its way (renamed to .backup):"
+	sed 's/^/#   /' "$T/logrotate.err" | head -n 5
+else
+	echo "ok - logrotate never found a new log in its way"
+fi
+if grep -v '^#' conf/logrotate.mamori | grep -qw create; then
+	echo "not ok - the shipped configuration creates the log itself (an event can beat it to it)"
+else
+	echo "ok - the shipped configuration leaves creating the log to mamori (nocreate)"
 fi
 perms=$(stat -c %a "$T/log/events.log")
 [ "$perms" = 640 ] && echo "ok - the new log is created 0640" || echo "not ok - new log mode $perms"

@@ -12,7 +12,7 @@ LOGROTATE=$(command -v logrotate || echo /usr/sbin/logrotate)
 sed -e "s|/var/log/mamori/events.log|$T/log/events.log|" \
     -e "s|/usr/libexec/mamori/|$SRC/conf/rsyslog/|" \
     -e "s|/var/spool/rsyslog|$T/term.work|" \
-    -e "s|create 0640 root adm|create 0640 $(id -un) $(id -gn)|" conf/logrotate.mamori >"$T/logrotate.conf"
+    conf/logrotate.mamori >"$T/logrotate.conf"
 grep -q "$SRC/conf/rsyslog/mamori-journal-wait $T/log/events.log $T/term.work" "$T/logrotate.conf" ||
 	echo "not ok - the logrotate file calls mamori-journal-wait"
 
