@@ -72,12 +72,15 @@ listening() { ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
 
 # start_terminal PORT: rsyslogd with the shipped terminal file, collector on 127.0.0.1:PORT.
 # It processes its own messages (it is not the system's logger) into term.rsyslog.log and
-# through the shipped rules. $T/term.start starts it again the same way (for a restart done
+# through the shipped rules; $T/term.sock is its local syslog socket (what /dev/log is on a
+# terminal). $T/term.start starts it again the same way (for a restart done
 # by another program: its pid is then only in $T/term.pid).
 start_terminal() {
 	mkdir -p "$T/term.work"
 	cat >"$T/term.conf" <<EOC
 global(workDirectory="$T/term.work" processInternalMessages="on")
+module(load="imuxsock" SysSock.Use="off")
+input(type="imuxsock" Socket="$T/term.sock")
 include(file="$CONF/60-mamori-forward.conf")
 *.* action(type="omfile" file="$T/term.rsyslog.log")
 EOC
