@@ -17,25 +17,11 @@ struct acl_check {
 static void
 report_acl(struct agent *a, struct agent_disk *d, const char *node, int r)
 {
-	if (r == 0) {
-		a->counts.tampers++;
-		d->acl_failing = false;
-		agent_report_dev(a, MAMORI_EV_MEDIA_ACL_REMOVED,
-				 "write access to an optical drive through an ACL: removed", &d->dev,
-				 node, NULL, 0);
-		return;
-	}
-	a->counts.failures++;
-	if (d->acl_failing)
-		return; /* said once; tried again at every re-check */
-	d->acl_failing = true;
-	agent_report_dev(a, MAMORI_EV_AGENT_ENFORCE_FAILED,
-			 "write access to an optical drive through an ACL cannot be removed",
-			 &d->dev, node,
-			 (const struct mamori_field[]){MAMORI_STR("what", "acl"),
-						       MAMORI_STR("when", "recheck"),
-						       MAMORI_STR("reason", mamori_strerror(r))},
-			 3);
+	static const struct agent_repair how = {
+		MAMORI_EV_MEDIA_ACL_REMOVED, "write access to an optical drive through an ACL: removed",
+		"write access to an optical drive through an ACL cannot be removed", "acl"};
+
+	agent_report_repair(a, d, &d->acl_failing, node, r, &how);
 }
 
 static int

@@ -261,28 +261,36 @@ struct recheck {
 	bool cleared; /* a node of this disk was found writable */
 };
 
-static void
-report_restore(struct agent *a, struct agent_disk *d, const char *node, int r)
+void
+agent_report_repair(struct agent *a, struct agent_disk *d, bool *failing, const char *node, int r,
+		    const struct agent_repair *how)
 {
 	if (r == 0) {
 		a->counts.tampers++;
-		d->failing = false;
-		agent_report_dev(a, MAMORI_EV_AGENT_TAMPER_READONLY,
-				 "read-only flag of removable storage was cleared: set again", &d->dev,
-				 node, NULL, 0);
+		*failing = false;
+		agent_report_dev(a, how->event, how->done, &d->dev, node, NULL, 0);
 		return;
 	}
 	a->counts.failures++;
-	if (d->failing)
+	if (*failing)
 		return; /* said once; tried again at every re-check */
-	d->failing = true;
-	agent_report_dev(a, MAMORI_EV_AGENT_ENFORCE_FAILED,
-			 "read-only flag of removable storage was cleared and cannot be set again",
-			 &d->dev, node,
-			 (const struct mamori_field[]){MAMORI_STR("what", "readonly"),
+	*failing = true;
+	agent_report_dev(a, MAMORI_EV_AGENT_ENFORCE_FAILED, how->failed, &d->dev, node,
+			 (const struct mamori_field[]){MAMORI_STR("what", how->what),
 						       MAMORI_STR("when", "recheck"),
 						       MAMORI_STR("reason", mamori_strerror(r))},
 			 3);
+}
+
+static void
+report_restore(struct agent *a, struct agent_disk *d, const char *node, int r)
+{
+	static const struct agent_repair how = {
+		MAMORI_EV_AGENT_TAMPER_READONLY,
+		"read-only flag of removable storage was cleared: set again",
+		"read-only flag of removable storage was cleared and cannot be set again", "readonly"};
+
+	agent_report_repair(a, d, &d->failing, node, r, &how);
 }
 
 static int

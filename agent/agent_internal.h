@@ -75,6 +75,17 @@ void agent_recheck(struct agent *a);
 /* After a burst of work (start, reload): the heap's free memory returned to the system. */
 void agent_trim_memory(void);
 
+/* A repair the re-check made (or could not make) on a node of d: the event of the repair, or,
+ * once until a repair succeeds again (*failing), AGENT-308 with what= and the reason. */
+struct agent_repair {
+	enum mamori_event_id event; /* reported when the repair succeeded */
+	const char *done;   /* its text */
+	const char *failed; /* the text of AGENT-308 */
+	const char *what;   /* its what= field */
+};
+void agent_report_repair(struct agent *a, struct agent_disk *d, bool *failing, const char *node, int r,
+			 const struct agent_repair *how);
+
 /* agent_acl.c */
 
 /* An optical drive the policy keeps from the seat user: every node of it (srN, sgN) that

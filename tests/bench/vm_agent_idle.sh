@@ -53,13 +53,13 @@ usbguard_debs() {
 	dir=$VM_RUN/usbguard
 	mkdir -p "$dir"
 	chmod 0755 "$VM_RUN" "$dir" # apt downloads as _apt
-	todo=usbguard
-	while [ -n "$todo" ]; do
+	wanted=usbguard
+	while [ -n "$wanted" ]; do
 		# shellcheck disable=SC2086 # package names, one word each
-		(cd "$dir" && apt-get download -q $todo) >>"$VM_RUN/apt-download.log" 2>&1 ||
+		(cd "$dir" && apt-get download -q $wanted) >>"$VM_RUN/apt-download.log" 2>&1 ||
 			{ tail -n 5 "$VM_RUN/apt-download.log"; return 1; }
 		# shellcheck disable=SC2046
-		todo=$(vm_deb_depends $(ls "$dir"/*.deb) | while read -r p; do
+		wanted=$(vm_deb_depends $(ls "$dir"/*.deb) | while read -r p; do
 			awk -v p="$p" '$1 == p { found = 1 } END { exit !found }' "$VM_IMAGE/manifest" ||
 				echo "$p"
 		done)

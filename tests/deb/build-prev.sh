@@ -10,7 +10,7 @@ OUT=${3:?usage: tests/deb/build-prev.sh REF SUITE OUTDIR}
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 git -C "$TOP" rev-parse --verify -q "$REF^{commit}" >/dev/null ||
 	{ echo "build-prev: $REF is no commit of this repository" >&2; exit 1; }
-SRC=$(mktemp -d "${TMPDIR:-/var/tmp}/mamori-prev.XXXXXX")
+SRC=$(mktemp -d)
 trap 'rm -rf "$SRC"' EXIT
 trap 'exit 1' HUP INT TERM
 git -C "$TOP" archive "$REF" | tar -C "$SRC" -xf -
