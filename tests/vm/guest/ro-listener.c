@@ -1,8 +1,10 @@
 /* Runs inside the test VM, built on the host by tests/vm/t_media.sh: a listener on the udev
  * monitor like udisks or a desktop automounter. For every add or change of a block device, at
  * the moment udev announces it, it reads the kernel read-only flag from sysfs and prints
- * "ACTION NAME ro=FLAG" — what a program told of the device would find.
- * Prints "ready" once listening. */
+ * "ACTION NAME ro=FLAG" — what a program told of the device would find — or "ro=gone" when
+ * the device was removed before the listener could look (its "remove" is queued behind the
+ * announcement). Removes are printed as "remove NAME". Prints "ready" once listening. */
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,8 +18,14 @@ announce(struct udev_device *d)
 	char path[512], ro[8] = "?";
 	FILE *f;
 
-	if (action == NULL || name == NULL ||
-	    (strcmp(action, "add") != 0 && strcmp(action, "change") != 0))
+	if (action == NULL || name == NULL)
+		return;
+	if (strcmp(action, "remove") == 0) {
+		printf("remove %s\n", name);
+		fflush(stdout);
+		return;
+	}
+	if (strcmp(action, "add") != 0 && strcmp(action, "change") != 0)
 		return;
 	snprintf(path, sizeof(path), "%s/ro", udev_device_get_syspath(d));
 	if ((f = fopen(path, "re")) != NULL) {
@@ -25,6 +33,8 @@ announce(struct udev_device *d)
 			strcpy(ro, "?");
 		ro[strcspn(ro, "\n")] = '\0';
 		fclose(f);
+	} else if (errno == ENOENT) {
+		strcpy(ro, "gone");
 	}
 	printf("%s %s ro=%s\n", action, name, ro);
 	fflush(stdout);
