@@ -28,5 +28,8 @@ crash stall
 start_collector coll "$PORT" collector || echo "not ok - the collector starts again"
 emit 4 after
 expect_all 5 120 "the event the collector held when it was killed arrives, and those after it"
+grep -q ' seq=1 tag=held ' "$T/term.work/mamori-replay.log" 2>/dev/null &&
+	echo "ok - it came through mamori-forward-replay (in MAMORI_REPLAY_LOG)" ||
+	echo "not ok - mamori-forward-replay did not send the held event again"
 stop term
 stop coll
