@@ -377,8 +377,10 @@ RSYSLOG_CONF := conf/rsyslog/60-mamori-forward.conf conf/rsyslog/60-mamori-colle
                 conf/rsyslog/forward.env conf/rsyslog/collector.env \
                 conf/rsyslog/rsyslog-service-mamori.conf conf/logrotate.mamori-central \
                 conf/rsyslog/mamori-forward-resume.path conf/rsyslog/mamori-forward-resume.service
-# run by the units above and by /etc/logrotate.d/mamori (mamori-forward-resume(8))
-RSYSLOG_SCRIPTS := conf/rsyslog/mamori-forward-resume conf/rsyslog/mamori-journal-wait
+# run by the units above, by /etc/logrotate.d/mamori (mamori-forward-resume(8)) and by rsyslogd
+# (omprog; mamori-forward-replay(8))
+RSYSLOG_SCRIPTS := conf/rsyslog/mamori-forward-resume conf/rsyslog/mamori-journal-wait \
+                   conf/rsyslog/mamori-forward-replay
 
 # ---- install ---------------------------------------------------------------------------------
 # One install line per manual page: $(1) the page, $(2) the language directory under MANDIR

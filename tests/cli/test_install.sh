@@ -42,10 +42,11 @@ expected() {
 	done
 	echo "/usr/libexec/mamori/mamori-forward-resume 755"
 	echo "/usr/libexec/mamori/mamori-journal-wait 755"
+	echo "/usr/libexec/mamori/mamori-forward-replay 755"
 	echo "/usr/libexec/mamori/mamori-agent 755"
 	echo "$(make_var SYSTEMDUNITDIR)/mamori-agent.service 644"
 	for page in mamori.7 mamori.conf.5 mamorictl.8 pam_mamori.8 mamori-udev.8 mamori-agent.8 \
-		mamori-forward-resume.8; do
+		mamori-forward-resume.8 mamori-forward-replay.8; do
 		echo "/usr/share/man/man${page##*.}/$page 644"
 	done
 	for page in mamori.7 mamori.conf.5 mamorictl.8; do
