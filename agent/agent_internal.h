@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "mamori/config.h"
+#include "mamori/devnode.h"
 #include "mamori/event.h"
 #include "mamori/media.h"
 
@@ -25,6 +26,7 @@ struct agent_disk {
 	uint64_t diskseq;             /* the kernel's disk sequence number, 0 when unknown */
 	bool failing;                 /* a failed restore was reported; said once until it works */
 	bool acl_failing;             /* likewise for an ACL that could not be removed */
+	bool misplaced_said;          /* MAMORI-MEDIA-116 reported for a node of it, still there */
 };
 
 struct agent_counts {
@@ -63,6 +65,11 @@ int agent_scan(struct agent *a, enum agent_origin why);
 /* One block device (disk or partition) at syspath: its disk is taken in and protected when
  * the policy makes it read-only, and let go when the policy no longer does. */
 int agent_consider(struct agent *a, const char *syspath, enum agent_origin why);
+
+/* MAMORI-MEDIA-116: something else than dev's node of devnum at node (devnode.h); r: the
+ * result of acting on the device through a private node. */
+void agent_report_misplaced(struct agent *a, const struct mamori_media_dev *dev, const char *node,
+			    dev_t devnum, enum mamori_node_found f, int r);
 
 /* A disk removed: no longer re-checked. */
 void agent_forget(struct agent *a, const char *syspath);
