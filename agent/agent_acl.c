@@ -21,7 +21,7 @@ report_acl(struct agent *a, struct agent_disk *d, const char *node, int r)
 		MAMORI_EV_MEDIA_ACL_REMOVED, "write access to an optical drive through an ACL: removed",
 		"write access to an optical drive through an ACL cannot be removed", "acl"};
 
-	agent_report_repair(a, d, &d->acl_failing, node, r, &how);
+	agent_report_repair(a, &d->dev, &d->acl_failing, node, r, &how);
 }
 
 static int

@@ -288,20 +288,20 @@ struct recheck {
 };
 
 void
-agent_report_repair(struct agent *a, struct agent_disk *d, bool *failing, const char *node, int r,
-		    const struct agent_repair *how)
+agent_report_repair(struct agent *a, const struct mamori_media_dev *dev, bool *failing,
+		    const char *node, int r, const struct agent_repair *how)
 {
 	if (r == 0) {
 		a->counts.tampers++;
 		*failing = false;
-		agent_report_dev(a, how->event, how->done, &d->dev, node, NULL, 0);
+		agent_report_dev(a, how->event, how->done, dev, node, NULL, 0);
 		return;
 	}
 	a->counts.failures++;
 	if (*failing)
 		return; /* said once; tried again at every re-check */
 	*failing = true;
-	agent_report_dev(a, MAMORI_EV_AGENT_ENFORCE_FAILED, how->failed, &d->dev, node,
+	agent_report_dev(a, MAMORI_EV_AGENT_ENFORCE_FAILED, how->failed, dev, node,
 			 (const struct mamori_field[]){MAMORI_STR("what", how->what),
 						       MAMORI_STR("when", "recheck"),
 						       MAMORI_STR("reason", mamori_strerror(r))},
@@ -316,7 +316,7 @@ report_restore(struct agent *a, struct agent_disk *d, const char *node, int r)
 		"read-only flag of removable storage was cleared: set again",
 		"read-only flag of removable storage was cleared and cannot be set again", "readonly"};
 
-	agent_report_repair(a, d, &d->failing, node, r, &how);
+	agent_report_repair(a, &d->dev, &d->failing, node, r, &how);
 }
 
 /* Said once while it lasts: the re-check finds it every second until someone removes it. */
@@ -397,4 +397,5 @@ agent_recheck(struct agent *a)
 	}
 	if (rc.n_nodes > 0)
 		agent_check_mounts(a, rc.nodes, rc.n_nodes);
+	agent_recheck_phones(a);
 }

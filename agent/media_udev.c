@@ -449,7 +449,9 @@ mamori_media_monitor_open(struct udev *udev, struct udev_monitor **ret, int *fd)
 
 	if (m == NULL)
 		return errno > 0 ? -errno : -ENOMEM;
+	/* block devices, and USB devices for the phones whose node is re-checked */
 	if ((r = udev_monitor_filter_add_match_subsystem_devtype(m, "block", NULL)) < 0 ||
+	    (r = udev_monitor_filter_add_match_subsystem_devtype(m, "usb", "usb_device")) < 0 ||
 	    (r = udev_monitor_enable_receiving(m)) < 0 || (r = udev_monitor_get_fd(m)) < 0) {
 		udev_monitor_unref(m);
 		return r;

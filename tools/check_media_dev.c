@@ -192,6 +192,30 @@ check_disk(const char *syspath, void *ctx)
 	return 0;
 }
 
+/* A phone or camera (MTP/PTP) the policy keeps from users: no ACL on its USB node giving a
+ * user or group access, reading included (what udev's uaccess would give the seat user). */
+static int
+check_phone(const char *syspath, void *ctx)
+{
+	struct disk_check *d = ctx;
+	const struct mamori_media_config *media = d->c->config_valid ? &d->c->cfg->media : NULL;
+	struct mamori_node_ref n = {.path = d->dev.devnode, .type = S_IFCHR,
+				    .perm = MAMORI_ACL_READ | MAMORI_ACL_WRITE};
+	enum mamori_node_found f = MAMORI_NODE_DEVICE;
+	int g;
+
+	if (mamori_media_udev_read(d->udev, syspath, &d->dev) < 0 ||
+	    !mamori_media_phone_kept(&d->dev, media))
+		return 0;
+	n.devnum = d->dev.devnum;
+	if ((g = mamori_media_node_acl(&n, false, &f)) == MAMORI_E_NOTNODE)
+		check_misplaced(d, n.path, n.devnum, f);
+	else if (g != 0 && g != -ENOENT)
+		FAIL(d, "phone-acl", n.path, N_("media: %s, a phone or camera (MTP/PTP), gives a user access through an ACL "
+			"(udev's uaccess): files can be copied to it. Unplug it."), n.path);
+	return 0;
+}
+
 /* /proc/self/mountinfo into a buffer of at most MAMORI_MOUNTINFO_MAX bytes, or NULL. */
 static char *
 read_mountinfo(size_t *len)
@@ -243,6 +267,7 @@ check_media_devices(struct check_ctx *c)
 	else if (d->seen == 0)
 		check_add(c, "media.device", CHECK_OK, "none", NULL, 0,
 			  N_("media: no removable storage is present."));
+	(void)mamori_media_udev_each_usb(d->udev, check_phone, d);
 	free(mi);
 	udev_unref(d->udev);
 	free(d);

@@ -125,4 +125,10 @@ void mamori_media_field_add(struct mamori_field *f, size_t *n, size_t cap, struc
 void mamori_media_identity_fields(const struct mamori_media_identity *id, struct mamori_field *f,
 				  size_t *n, size_t cap);
 
+/* Whether dev is a phone or camera (MTP/PTP) whose USB node (/dev/bus/usb/BBB/DDD) the
+ * policy keeps from users: its usb_device with a node, classified MTP, decided to lose
+ * udev's uaccess. mamori-agent re-checks the node's ACL; mamorictl check inspects it. */
+bool mamori_media_phone_kept(const struct mamori_media_dev *dev,
+			     const struct mamori_media_config *media);
+
 #endif

@@ -317,6 +317,19 @@ tm_dvd_ok() { # id iso policy
 	fi
 }
 
+# Root gives hana access to the phone's USB node by hand (defence in depth behind the udev
+# rules): mamori-agent takes the ACL away at its next re-check (1 s) and reports
+# MAMORI-MEDIA-117; hana cannot open the node again.
+tm_phone_acl_stripped() { # node
+	vm_exec "setfacl -m u:hana:rw $1 && getfacl -cp $1 | grep -q '^user:hana:rw'" || return 1
+	vm_exec "for i in \$(seq 30); do getfacl -cp $1 | grep -q '^user:hana:' || exit 0; sleep 0.1; done
+		getfacl -cp $1; exit 1" || { vm_log "the ACL on $1 still there after 3 s"; return 1; }
+	! tm_open_rw hana "$1" || { vm_log "hana opened $1 after the ACL was removed"; return 1; }
+	vm_exec "grep '^MAMORI-MEDIA-117 .*dev=$1 .*class=mtp ' $TM_LOG >/dev/null" ||
+		{ vm_log "no MAMORI-MEDIA-117 for $1"; vm_exec "tail -n 3 $TM_LOG" | sed 's/^/# /'; return 1; }
+	vm_exec "grep 'mamori-agent\[[0-9]*\]: MAMORI-MEDIA-117 .*dev=$1 ' /var/log/auth.log >/dev/null" ||
+		{ vm_log "MAMORI-MEDIA-117 not in /var/log/auth.log"; return 1; }
+}
 tm_phone_ok() { # id dir policy
 	vm_plug_phone "$1" "$2" && plugged classes "$1" || return 1
 	u=$(vm_query usbdev "$1")
@@ -324,7 +337,7 @@ tm_phone_ok() { # id dir policy
 	n=$(vm_exec "udevadm info -q name $u") || return 1
 	if [ "$3" = readonly ]; then
 		! tm_open_rw hana "/dev/$n" || { vm_log "hana opened the phone's /dev/$n"; return 1; }
-		tm_event MAMORI-MEDIA-106 "serial=$1 " "class=mtp "
+		tm_event MAMORI-MEDIA-106 "serial=$1 " "class=mtp " && tm_phone_acl_stripped "/dev/$n"
 	else
 		tm_open_rw hana "/dev/$n" || { vm_log "hana cannot open the phone under audit"; return 1; }
 		tm_event MAMORI-MEDIA-103 "serial=$1 " "class=mtp "
