@@ -86,6 +86,7 @@ struct enforce {
 	struct agent *a;
 	const struct mamori_media_dev *dev;
 	bool misplaced; /* a node's path held something else (reported) */
+	bool said;      /* that was reported already for this disk, and is still so */
 	int was_ro;   /* 1 while every node was already read-only */
 	int fixed;    /* nodes the agent made read-only */
 	int failed;   /* first failure */
@@ -122,7 +123,8 @@ enforce_node(const char *node, dev_t devnum, void *ctx)
 	r = ro < 0 ? ro : mamori_media_set_readonly(node, devnum, NULL);
 	if (mamori_node_misplaced(f)) {
 		e->misplaced = true;
-		agent_report_misplaced(e->a, e->dev, node, devnum, f, r);
+		if (!e->said)
+			agent_report_misplaced(e->a, e->dev, node, devnum, f, r);
 	}
 	if (r == 0 && ro == 0)
 		e->fixed++;
@@ -222,6 +224,7 @@ agent_consider(struct agent *a, const char *syspath, enum agent_origin why)
 	cls = mamori_media_classify(&dev, agent_media(a));
 	mamori_media_decide(cls, &dev, agent_media(a), &dec);
 	known = find(a, dev.disk);
+	e.said = known != NULL && known->misplaced_said;
 	if (!dec.set_readonly) {
 		if (known != NULL)
 			drop(a, known); /* a new configuration allows it; the flag stays as it is */

@@ -167,7 +167,6 @@ check_disk(const char *syspath, void *ctx)
 	struct disk_check *d = ctx;
 	const struct mamori_media_config *media = d->c->config_valid ? &d->c->cfg->media : NULL;
 	enum mamori_media_class cls;
-	struct stat st;
 
 	if (mamori_media_udev_read(d->udev, syspath, &d->dev) < 0 || d->dev.devnode[0] == '\0')
 		return 0;
@@ -178,8 +177,8 @@ check_disk(const char *syspath, void *ctx)
 	d->seen++;
 	d->bad = false;
 	d->n_nodes = 0;
-	if (d->c->udevd_running && stat(d->dev.devnode, &st) == 0 &&
-	    !udev_db_has(st.st_rdev, 'b', "MAMORI_CLASS"))
+	if (d->c->udevd_running && d->dev.devnum != 0 &&
+	    !udev_db_has(d->dev.devnum, 'b', "MAMORI_CLASS"))
 		FAIL(d, "not-seen-by-rules", d->dev.devnode, N_("media: %s has not been through mamori's udev rules (no MAMORI_CLASS "
 			   "in udev's database): run \"udevadm control --reload && udevadm "
 			   "trigger\"."), d->dev.devnode);
