@@ -351,7 +351,7 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -D_GNU_SOURCE -DMAMORI_VERSION='"fuzz"' \
 FUZZ_WRAP   := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=reallocarray,--wrap=strdup
 
 # The pure media logic (no libudev) joins every target too.
-FUZZ_MEDIA_SRC := agent/classify.c agent/decide.c agent/agent_mountinfo.c
+FUZZ_MEDIA_SRC := agent/classify.c agent/decide.c agent/agent_mountinfo.c agent/devnode.c
 
 build-fuzz/%: tests/fuzz/%.c tests/fuzz/wrap.c tests/fuzz/wrap.h $(LIB_SRC) $(FUZZ_MEDIA_SRC) $(wildcard lib/*.h) \
               $(wildcard include/mamori/*.h)

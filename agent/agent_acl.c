@@ -21,18 +21,25 @@ report_acl(struct agent *a, struct agent_disk *d, const char *node, int r)
 		MAMORI_EV_MEDIA_ACL_REMOVED, "write access to an optical drive through an ACL: removed",
 		"write access to an optical drive through an ACL cannot be removed", "acl"};
 
-	agent_report_repair(a, d, &d->acl_failing, node, r, &how);
+	agent_report_repair(a, &d->dev, &d->acl_failing, node, r, &how);
 }
 
 static int
-check_node(const char *node, void *ctx)
+check_node(const struct mamori_node_ref *n, void *ctx)
 {
 	struct acl_check *c = ctx;
-	int g = mamori_acl_node_grants_write(node);
+	enum mamori_node_found f = MAMORI_NODE_DEVICE;
+	int r = mamori_media_node_acl(n, true, &f);
 
-	if (g == 0 || g == -ENOENT)
+	if (r == 0 || r == -ENOENT)
 		return 0; /* no ACL giving write access, or the node went away */
-	report_acl(c->a, c->d, node, g < 0 ? g : mamori_media_drop_acl(node));
+	if (r == MAMORI_E_NOTNODE) {
+		if (!c->d->misplaced_said) /* the re-check of the flags says it too */
+			agent_report_misplaced(c->a, &c->d->dev, n->path, n->devnum, f, -ENODEV);
+		c->d->misplaced_said = true;
+		return 0;
+	}
+	report_acl(c->a, c->d, n->path, r < 0 ? r : 0);
 	return 0;
 }
 

@@ -83,7 +83,10 @@ drop(struct agent *a, struct agent_disk *d)
 }
 
 struct enforce {
+	struct agent *a;
 	const struct mamori_media_dev *dev;
+	bool misplaced; /* a node's path held something else (reported) */
+	bool said;      /* that was reported already for this disk, and is still so */
 	int was_ro;   /* 1 while every node was already read-only */
 	int fixed;    /* nodes the agent made read-only */
 	int failed;   /* first failure */
@@ -92,15 +95,37 @@ struct enforce {
 
 /* Every node gets the flag, also a partition that reads read-only only because its disk
  * does: the partition's own flag still counts when the disk's is cleared. */
+void
+agent_report_misplaced(struct agent *a, const struct mamori_media_dev *dev, const char *node,
+		       dev_t devnum, enum mamori_node_found f, int r)
+{
+	char msg[512], num[24];
+
+	(void)mamori_media_misplaced_msg(msg, sizeof(msg), node, f, devnum, r);
+	(void)snprintf(num, sizeof(num), "%u:%u", major(devnum), minor(devnum));
+	agent_report_dev(a, MAMORI_EV_MEDIA_NODE_MISPLACED, msg, dev, node,
+			 (const struct mamori_field[]){
+				 MAMORI_STR("found", mamori_node_found_name(f)),
+				 MAMORI_STR("devnum", num), MAMORI_INT("readonly", r == 0),
+				 MAMORI_STR("reason", r < 0 ? mamori_strerror(r) : NULL)},
+			 4);
+}
+
 static int
-enforce_node(const char *node, void *ctx)
+enforce_node(const char *node, dev_t devnum, void *ctx)
 {
 	struct enforce *e = ctx;
-	int ro = mamori_media_get_readonly(node), r;
+	enum mamori_node_found f = MAMORI_NODE_DEVICE;
+	int ro = mamori_media_get_readonly(node, devnum, &f), r;
 
 	if (ro != 1)
 		e->was_ro = 0;
-	r = ro < 0 ? ro : mamori_media_set_readonly(node);
+	r = ro < 0 ? ro : mamori_media_set_readonly(node, devnum, NULL);
+	if (mamori_node_misplaced(f)) {
+		e->misplaced = true;
+		if (!e->said)
+			agent_report_misplaced(e->a, e->dev, node, devnum, f, r);
+	}
 	if (r == 0 && ro == 0)
 		e->fixed++;
 	else if (r < 0 && e->failed == 0) {
@@ -186,7 +211,7 @@ agent_consider(struct agent *a, const char *syspath, enum agent_origin why)
 {
 	struct mamori_media_dev dev;
 	struct mamori_media_decision dec;
-	struct enforce e = {.dev = &dev, .was_ro = 1};
+	struct enforce e = {.a = a, .dev = &dev, .was_ro = 1};
 	struct agent_disk *known;
 	char disk_path[PATH_MAX];
 	enum mamori_media_class cls;
@@ -199,6 +224,7 @@ agent_consider(struct agent *a, const char *syspath, enum agent_origin why)
 	cls = mamori_media_classify(&dev, agent_media(a));
 	mamori_media_decide(cls, &dev, agent_media(a), &dec);
 	known = find(a, dev.disk);
+	e.said = known != NULL && known->misplaced_said;
 	if (!dec.set_readonly) {
 		if (known != NULL)
 			drop(a, known); /* a new configuration allows it; the flag stays as it is */
@@ -214,6 +240,8 @@ agent_consider(struct agent *a, const char *syspath, enum agent_origin why)
 	if (known == NULL || why != AGENT_AT_EVENT || e.fixed > 0 || e.failed < 0)
 		report_taken_in(a, &e, why);
 	take_in(a, &dev, disk_path, cls);
+	if ((known = find(a, dev.disk)) != NULL)
+		known->misplaced_said = e.misplaced;
 	return 0;
 }
 
@@ -259,23 +287,24 @@ struct recheck {
 	struct agent_node nodes[AGENT_MAX_NODES];
 	size_t n_nodes;
 	bool cleared; /* a node of this disk was found writable */
+	bool misplaced; /* a node's path of this disk held something else */
 };
 
 void
-agent_report_repair(struct agent *a, struct agent_disk *d, bool *failing, const char *node, int r,
-		    const struct agent_repair *how)
+agent_report_repair(struct agent *a, const struct mamori_media_dev *dev, bool *failing,
+		    const char *node, int r, const struct agent_repair *how)
 {
 	if (r == 0) {
 		a->counts.tampers++;
 		*failing = false;
-		agent_report_dev(a, how->event, how->done, &d->dev, node, NULL, 0);
+		agent_report_dev(a, how->event, how->done, dev, node, NULL, 0);
 		return;
 	}
 	a->counts.failures++;
 	if (*failing)
 		return; /* said once; tried again at every re-check */
 	*failing = true;
-	agent_report_dev(a, MAMORI_EV_AGENT_ENFORCE_FAILED, how->failed, &d->dev, node,
+	agent_report_dev(a, MAMORI_EV_AGENT_ENFORCE_FAILED, how->failed, dev, node,
 			 (const struct mamori_field[]){MAMORI_STR("what", how->what),
 						       MAMORI_STR("when", "recheck"),
 						       MAMORI_STR("reason", mamori_strerror(r))},
@@ -290,35 +319,53 @@ report_restore(struct agent *a, struct agent_disk *d, const char *node, int r)
 		"read-only flag of removable storage was cleared: set again",
 		"read-only flag of removable storage was cleared and cannot be set again", "readonly"};
 
-	agent_report_repair(a, d, &d->failing, node, r, &how);
+	agent_report_repair(a, &d->dev, &d->failing, node, r, &how);
+}
+
+/* Said once while it lasts: the re-check finds it every second until someone removes it. */
+static void
+recheck_misplaced(struct recheck *rc, const char *node, dev_t devnum, enum mamori_node_found f,
+		  int ro)
+{
+	if (!mamori_node_misplaced(f))
+		return;
+	rc->misplaced = true;
+	if (!rc->d->misplaced_said)
+		agent_report_misplaced(rc->a, &rc->d->dev, node, devnum, f, ro < 0 ? ro : 0);
+	rc->d->misplaced_said = true;
 }
 
 static int
-recheck_node(const char *node, void *ctx)
+recheck_node(const char *node, dev_t devnum, void *ctx)
 {
 	struct recheck *rc = ctx;
-	struct stat st;
-	int ro = mamori_media_get_readonly(node);
+	enum mamori_node_found f = MAMORI_NODE_DEVICE;
+	int ro = mamori_media_get_readonly(node, devnum, &f);
 
-	if (stat(node, &st) == 0 && S_ISBLK(st.st_mode) && rc->n_nodes < AGENT_MAX_NODES) {
+	if (!gone(ro) && rc->n_nodes < AGENT_MAX_NODES) {
 		struct agent_node *n = &rc->nodes[rc->n_nodes++];
 
-		n->rdev = st.st_rdev;
+		n->rdev = devnum;
 		n->disk = rc->d;
 		snprintf(n->node, sizeof(n->node), "%s", node);
 	}
-	if (ro == 1 || gone(ro))
+	if (ro == 1 || gone(ro)) {
+		recheck_misplaced(rc, node, devnum, f, ro);
 		return 0;
+	}
 	rc->cleared = true;
-	report_restore(rc->a, rc->d, node, ro < 0 ? ro : mamori_media_set_readonly(node));
+	if (ro == 0)
+		ro = mamori_media_set_readonly(node, devnum, NULL);
+	recheck_misplaced(rc, node, devnum, f, ro);
+	report_restore(rc->a, rc->d, node, ro);
 	return 0;
 }
 
 static int
-set_ro(const char *node, void *ctx)
+set_ro(const char *node, dev_t devnum, void *ctx)
 {
 	(void)ctx;
-	(void)mamori_media_set_readonly(node);
+	(void)mamori_media_set_readonly(node, devnum, NULL);
 	return 0;
 }
 
@@ -339,15 +386,19 @@ agent_recheck(struct agent *a)
 		}
 		rc.d = d;
 		rc.cleared = false;
+		rc.misplaced = false;
 		r = mamori_media_udev_disk_nodes(a->udev, &d->dev, recheck_node, &rc);
 		if (r < 0 && !gone(r))
 			mamori_warn("%s: %s", d->dev.disk, mamori_strerror(r));
 		/* both levels back: a partition that read read-only through its disk alone */
 		if (rc.cleared)
 			(void)mamori_media_udev_disk_nodes(a->udev, &d->dev, set_ro, NULL);
+		if (!rc.misplaced)
+			d->misplaced_said = false; /* said again should it come back */
 		agent_check_acls(a, d);
 		i++;
 	}
 	if (rc.n_nodes > 0)
 		agent_check_mounts(a, rc.nodes, rc.n_nodes);
+	agent_recheck_phones(a);
 }

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "mamori/config.h"
+#include "mamori/devnode.h"
 #include "mamori/event.h"
 #include "mamori/media.h"
 
@@ -17,6 +18,7 @@
 #define AGENT_MAX_DISKS 64
 #define AGENT_MAX_NODES 1024
 #define AGENT_MAX_FAILING 32
+#define AGENT_MAX_PHONES 16
 
 struct agent_disk {
 	struct mamori_media_dev dev;  /* the whole disk, as read when it was taken in */
@@ -25,6 +27,15 @@ struct agent_disk {
 	uint64_t diskseq;             /* the kernel's disk sequence number, 0 when unknown */
 	bool failing;                 /* a failed restore was reported; said once until it works */
 	bool acl_failing;             /* likewise for an ACL that could not be removed */
+	bool misplaced_said;          /* MAMORI-MEDIA-116 reported for a node of it, still there */
+};
+
+/* A phone or camera (MTP/PTP) whose USB node the policy keeps from users. */
+struct agent_phone {
+	struct mamori_media_dev dev;  /* the usb_device, as read when it was taken in */
+	char syspath[512];
+	bool acl_failing;             /* a failed removal was reported; said once until it works */
+	bool misplaced_said;          /* MAMORI-MEDIA-116 reported for its node, still there */
 };
 
 struct agent_counts {
@@ -44,6 +55,8 @@ struct agent {
 	struct udev *udev;
 	struct agent_disk disks[AGENT_MAX_DISKS];
 	size_t n_disks;
+	struct agent_phone phones[AGENT_MAX_PHONES];
+	size_t n_phones;
 	struct agent_counts counts;
 	unsigned long failing_mounts[AGENT_MAX_FAILING]; /* mount ids whose failure was reported */
 	size_t n_failing;
@@ -64,6 +77,11 @@ int agent_scan(struct agent *a, enum agent_origin why);
  * the policy makes it read-only, and let go when the policy no longer does. */
 int agent_consider(struct agent *a, const char *syspath, enum agent_origin why);
 
+/* MAMORI-MEDIA-116: something else than dev's node of devnum at node (devnode.h); r: the
+ * result of acting on the device through a private node. */
+void agent_report_misplaced(struct agent *a, const struct mamori_media_dev *dev, const char *node,
+			    dev_t devnum, enum mamori_node_found f, int r);
+
 /* A disk removed: no longer re-checked. */
 void agent_forget(struct agent *a, const char *syspath);
 
@@ -83,14 +101,29 @@ struct agent_repair {
 	const char *failed; /* the text of AGENT-308 */
 	const char *what;   /* its what= field */
 };
-void agent_report_repair(struct agent *a, struct agent_disk *d, bool *failing, const char *node, int r,
-			 const struct agent_repair *how);
+void agent_report_repair(struct agent *a, const struct mamori_media_dev *dev, bool *failing,
+			 const char *node, int r, const struct agent_repair *how);
 
 /* agent_acl.c */
 
 /* An optical drive the policy keeps from the seat user: every node of it (srN, sgN) that
  * gives a user or group write access through an ACL loses the ACL, and it is reported. */
 void agent_check_acls(struct agent *a, struct agent_disk *d);
+
+/* agent_phone.c */
+
+/* The USB device at syspath: taken in and its node checked when it is such a phone, let go
+ * when it no longer is. */
+int agent_consider_phone(struct agent *a, const char *syspath);
+
+/* Every USB device present considered (at start and on reload). */
+int agent_phone_scan(struct agent *a);
+
+/* A USB device removed: no longer re-checked. */
+void agent_forget_phone(struct agent *a, const char *syspath);
+
+/* Every phone taken in: a user's or group's ACL on its node removed and reported. */
+void agent_recheck_phones(struct agent *a);
 
 /* agent_usb.c */
 

@@ -132,7 +132,8 @@ set_timer(int fd, unsigned seconds)
 static void
 arm_recheck(struct loop *l)
 {
-	unsigned want = l->a->n_disks > 0 || l->mon == NULL ? l->a->cfg->media.recheck_interval : 0;
+	unsigned want = l->a->n_disks > 0 || l->a->n_phones > 0 || l->mon == NULL
+				? l->a->cfg->media.recheck_interval : 0;
 
 	if (want == l->recheck_armed)
 		return;
@@ -183,6 +184,7 @@ reload(struct loop *l)
 			      MAMORI_INT("heartbeat", a->cfg->report.heartbeat));
 	(void)agent_scan(a, AGENT_AT_RELOAD);
 	(void)agent_usb_scan(a, AGENT_AT_RELOAD);
+	(void)agent_phone_scan(a);
 	agent_recheck(a);
 	l->recheck_armed = 0;
 	(void)set_timer(l->recheck_fd, 0);
@@ -217,6 +219,11 @@ on_monitor(struct loop *l)
 		if (strcmp(action, "remove") == 0) {
 			if (strcmp(devtype, "disk") == 0)
 				agent_forget(l->a, syspath);
+			else if (strcmp(devtype, "usb_device") == 0)
+				agent_forget_phone(l->a, syspath);
+		} else if (strcmp(devtype, "usb_device") == 0) {
+			if ((r = agent_consider_phone(l->a, syspath)) < 0)
+				mamori_warn("%s: %s", syspath, mamori_strerror(r));
 		} else if ((r = agent_consider(l->a, syspath, AGENT_AT_EVENT)) < 0)
 			mamori_warn("%s: %s", syspath, mamori_strerror(r));
 	}
@@ -385,6 +392,7 @@ main(int argc, char **argv)
 	if ((r = agent_scan(a, AGENT_AT_START)) < 0)
 		report_failed(a, "scan", r);
 	(void)agent_usb_scan(a, AGENT_AT_START);
+	(void)agent_phone_scan(a);
 	agent_recheck(a);
 	agent_trim_memory();
 	if ((r = run(&l)) < 0)

@@ -6,28 +6,40 @@
 #include <limits.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include <linux/fs.h>
 
 #include "mamori/acl.h"
+#include "mamori/buf.h"
+#include "mamori/err.h"
 #include "mamori/media_apply.h"
 
 /* O_NONBLOCK: an optical drive or card reader without a medium still opens. Read-only:
- * closing a node opened for writing would make udev's watch re-read the partitions. */
+ * closing a node opened for writing would make udev's watch re-read the partitions. When the
+ * path holds something else (devnode.h), or nothing for the moment, the device is reached
+ * through a private node: the flag must not wait for someone to clean up /dev. */
 static int
-open_node(const char *devnode)
+open_node(const char *devnode, dev_t devnum, enum mamori_node_found *found)
 {
-	int fd = open(devnode, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	enum mamori_node_found f = MAMORI_NODE_DEVICE;
+	int fd = mamori_node_open(devnode, S_IFBLK, devnum, O_RDONLY | O_NONBLOCK, &f);
 
-	return fd < 0 ? -errno : fd;
+	if (found != NULL)
+		*found = f;
+	if (fd == MAMORI_E_NOTNODE || fd == -ENOENT)
+		fd = mamori_node_open_private(MAMORI_PRIVATE_NODE_DIR, S_IFBLK, devnum,
+					      O_RDONLY | O_NONBLOCK);
+	return fd == -ENXIO || fd == -ENODEV ? -ENOENT : fd; /* the device is gone */
 }
 
 int
-mamori_media_get_readonly(const char *devnode)
+mamori_media_get_readonly(const char *devnode, dev_t devnum, enum mamori_node_found *found)
 {
-	int fd = open_node(devnode), ro = 0, r;
+	int fd = open_node(devnode, devnum, found), ro = 0, r;
 
 	if (fd < 0)
 		return fd;
@@ -37,9 +49,9 @@ mamori_media_get_readonly(const char *devnode)
 }
 
 int
-mamori_media_set_readonly(const char *devnode)
+mamori_media_set_readonly(const char *devnode, dev_t devnum, enum mamori_node_found *found)
 {
-	int fd = open_node(devnode), one = 1, ro = 0, r;
+	int fd = open_node(devnode, devnum, found), one = 1, ro = 0, r;
 
 	if (fd < 0)
 		return fd;
@@ -53,22 +65,64 @@ mamori_media_set_readonly(const char *devnode)
 	return r;
 }
 
+int
+mamori_media_misplaced_msg(char *buf, size_t cap, const char *path, enum mamori_node_found f,
+			   dev_t devnum, int r)
+{
+	return mamori_snprintf(buf, cap,
+			       "%s at %s, not the node of device %u:%u (a write that raced a "
+			       "partition table re-read, or tampering): %s; remove %s and plug "
+			       "the device in again",
+			       mamori_node_found_name(f), path, major(devnum), minor(devnum),
+			       r == 0 ? "the device itself was acted on through a private node"
+				      : "the device could not be reached",
+			       path);
+}
+
 /* Not removexattr: that would leave the mode's group bits as they show the ACL's mask (rw
  * when udev's uaccess had given the seat user rw), and the owning group (cdrom) could then
  * write. The minimal ACL of the same owner, group and other permissions makes the kernel drop
  * the ACL and put the owning group's own permissions back into the mode. */
-int
-mamori_media_drop_acl(const char *devnode)
+static int
+drop_acl(const char *path)
 {
 	static const char name[] = "system.posix_acl_access";
 	unsigned char acl[4 + 8 * 64], min[MAMORI_ACL_MINIMAL_LEN];
-	ssize_t n = getxattr(devnode, name, acl, sizeof(acl));
+	ssize_t n = getxattr(path, name, acl, sizeof(acl));
 
 	if (n < 0)
 		return errno == ENODATA ? 0 : -errno;
 	if (mamori_acl_minimal(acl, (size_t)n, min) < 0)
-		return removexattr(devnode, name) < 0 ? -errno : 0; /* malformed: away with it */
-	return setxattr(devnode, name, min, sizeof(min), 0) < 0 ? -errno : 0;
+		return removexattr(path, name) < 0 ? -errno : 0; /* malformed: away with it */
+	return setxattr(path, name, min, sizeof(min), 0) < 0 ? -errno : 0;
+}
+
+bool
+mamori_node_misplaced(enum mamori_node_found f)
+{
+	return f != MAMORI_NODE_DEVICE && f != MAMORI_NODE_MISSING;
+}
+
+/* The ACL of the node itself, through /proc/self/fd of an O_PATH fd: getxattr and setxattr
+ * on the path would follow a symlink, and O_PATH opens no driver (nor needs the device
+ * cgroup's permission, which the agent has for block devices only). */
+int
+mamori_media_node_acl(const struct mamori_node_ref *n, bool drop, enum mamori_node_found *found)
+{
+	char path[MAMORI_FD_PATH_MAX];
+	int fd = mamori_node_open(n->path, n->type, n->devnum, O_PATH, found), r;
+
+	if (fd < 0)
+		return fd;
+	mamori_node_fd_path(fd, path);
+	r = mamori_acl_node_grants(path, n->perm);
+	if (r > 0 && drop) {
+		int d = drop_acl(path);
+
+		r = d < 0 ? d : 1;
+	}
+	close(fd);
+	return r;
 }
 
 int

@@ -110,3 +110,18 @@ mamori_media_decide(enum mamori_media_class cls, const struct mamori_media_dev *
 		decide_storage(cls, cls == MAMORI_MC_OPTICAL ? media->optical : media->policy, &d);
 	*ret = d;
 }
+
+bool
+mamori_media_phone_kept(const struct mamori_media_dev *dev, const struct mamori_media_config *media)
+{
+	struct mamori_media_decision dec;
+	enum mamori_media_class cls;
+
+	if (strcmp(dev->subsystem, "usb") != 0 || strcmp(dev->devtype, "usb_device") != 0 ||
+	    dev->devnode[0] == '\0' || dev->devnum == 0)
+		return false;
+	if ((cls = mamori_media_classify(dev, media)) != MAMORI_MC_MTP)
+		return false;
+	mamori_media_decide(cls, dev, media, &dec);
+	return dec.strip_uaccess;
+}

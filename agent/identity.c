@@ -101,15 +101,16 @@ probe_fd(int fd, struct mamori_media_fs *fs)
 }
 
 int
-mamori_media_probe_fs(const char *devnode, struct mamori_media_fs *ret)
+mamori_media_probe_fs(const char *devnode, dev_t devnum, struct mamori_media_fs *ret)
 {
 	struct mamori_media_fs fs;
 	int fd, r;
 
 	memset(&fs, 0, sizeof(fs));
-	/* read-only, as libblkid itself opens a node: O_NONBLOCK for a drive without a disc */
-	if ((fd = open(devnode, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) < 0)
-		return -errno;
+	/* read-only, as libblkid itself opens a node: O_NONBLOCK for a drive without a disc;
+	 * never what a file or a symlink in the node's place holds */
+	if ((fd = mamori_node_open(devnode, S_IFBLK, devnum, O_RDONLY | O_NONBLOCK, NULL)) < 0)
+		return fd;
 	r = probe_fd(fd, &fs);
 	close(fd);
 	if (r < 0)

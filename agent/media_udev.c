@@ -296,6 +296,7 @@ mamori_media_udev_read(struct udev *udev, const char *syspath, struct mamori_med
 	copy(dev.devtype, sizeof(dev.devtype), udev_device_get_devtype(d));
 	copy(dev.sysname, sizeof(dev.sysname), udev_device_get_sysname(d));
 	copy(dev.devnode, sizeof(dev.devnode), udev_device_get_devnode(d));
+	dev.devnum = udev_device_get_devnum(d);
 	dev.is_virtual = strstr(udev_device_get_syspath(d), "/devices/virtual/") != NULL;
 	if (is(dev.subsystem, "block"))
 		read_block(d, &dev);
@@ -336,7 +337,7 @@ disk_of(struct udev *udev, const char *syspath, struct udev_device **ret)
  * hundred system calls. */
 static int
 partition_node(struct udev *udev, int dfd, const char *disk_path, const char *name,
-	       int (*fn)(const char *devnode, void *ctx), void *ctx)
+	       int (*fn)(const char *devnode, dev_t devnum, void *ctx), void *ctx)
 {
 	char path[PATH_MAX];
 	struct udev_device *c;
@@ -354,14 +355,14 @@ partition_node(struct udev *udev, int dfd, const char *disk_path, const char *na
 	if ((c = udev_device_new_from_syspath(udev, path)) == NULL)
 		return -ENODEV;
 	node = udev_device_get_devnode(c);
-	r = node != NULL ? fn(node, ctx) : -ENODEV;
+	r = node != NULL ? fn(node, udev_device_get_devnum(c), ctx) : -ENODEV;
 	udev_device_unref(c);
 	return r;
 }
 
 static int
 each_partition(struct udev *udev, struct udev_device *disk,
-	       int (*fn)(const char *devnode, void *ctx), void *ctx)
+	       int (*fn)(const char *devnode, dev_t devnum, void *ctx), void *ctx)
 {
 	const char *disk_path = udev_device_get_syspath(disk);
 	struct dirent *de;
@@ -381,7 +382,7 @@ each_partition(struct udev *udev, struct udev_device *disk,
 
 int
 mamori_media_udev_disk_nodes(struct udev *udev, const struct mamori_media_dev *dev,
-			     int (*fn)(const char *devnode, void *ctx), void *ctx)
+			     int (*fn)(const char *devnode, dev_t devnum, void *ctx), void *ctx)
 {
 	char syspath[PATH_MAX];
 	struct udev_device *disk = NULL;
@@ -394,7 +395,7 @@ mamori_media_udev_disk_nodes(struct udev *udev, const struct mamori_media_dev *d
 	if ((r = disk_of(udev, syspath, &disk)) < 0)
 		return r;
 	node = udev_device_get_devnode(disk);
-	r = node != NULL ? fn(node, ctx) : -ENODEV;
+	r = node != NULL ? fn(node, udev_device_get_devnum(disk), ctx) : -ENODEV;
 	if (r >= 0)
 		r = each_partition(udev, disk, fn, ctx);
 	udev_device_unref(disk);
@@ -448,7 +449,9 @@ mamori_media_monitor_open(struct udev *udev, struct udev_monitor **ret, int *fd)
 
 	if (m == NULL)
 		return errno > 0 ? -errno : -ENOMEM;
+	/* block devices, and USB devices for the phones whose node is re-checked */
 	if ((r = udev_monitor_filter_add_match_subsystem_devtype(m, "block", NULL)) < 0 ||
+	    (r = udev_monitor_filter_add_match_subsystem_devtype(m, "usb", "usb_device")) < 0 ||
 	    (r = udev_monitor_enable_receiving(m)) < 0 || (r = udev_monitor_get_fd(m)) < 0) {
 		udev_monitor_unref(m);
 		return r;

@@ -14,9 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <libudev.h>
 
+#include "mamori/acl.h"
 #include "mamori/config.h"
 #include "mamori/err.h"
 #include "mamori/event.h"
@@ -88,11 +91,38 @@ open_reporter(struct run *run)
 	return mamori_reporter_new(&o, &run->rep);
 }
 
+static bool reportable(const struct run *run);
+
+/* Something else than the node at a node's path (devnode.h): its own event, whatever the
+ * flag's fate; the flag went through a private node. */
+static void
+report_misplaced(struct run *run, const char *devnode, dev_t devnum, enum mamori_node_found f,
+		 int r)
+{
+	char msg[512], num[24];
+	const struct mamori_field fields[] = {
+		MAMORI_STR("uevent", run->action), MAMORI_STR("dev", devnode),
+		MAMORI_STR("found", mamori_node_found_name(f)), MAMORI_STR("devnum", num),
+		MAMORI_STR("disk", run->dev.disk), MAMORI_INT("readonly", r == 0),
+		MAMORI_STR("reason", mamori_strerror(r)), /* last: left out when there is none */
+	};
+
+	if (!mamori_node_misplaced(f) || run->rep == NULL || !reportable(run))
+		return;
+	(void)mamori_media_misplaced_msg(msg, sizeof(msg), devnode, f, devnum, r);
+	(void)snprintf(num, sizeof(num), "%u:%u", major(devnum), minor(devnum));
+	(void)mamori_report(run->rep, MAMORI_EV_MEDIA_NODE_MISPLACED, msg, fields,
+			    sizeof(fields) / sizeof(fields[0]) - (r < 0 ? 0 : 1));
+}
+
 static int
-set_ro_each(const char *devnode, void *ctx)
+set_ro_each(const char *devnode, dev_t devnum, void *ctx)
 {
 	struct run *run = ctx;
-	int r = mamori_media_set_readonly(devnode);
+	enum mamori_node_found f = MAMORI_NODE_DEVICE;
+	int r = mamori_media_set_readonly(devnode, devnum, &f);
+
+	report_misplaced(run, devnode, devnum, f, r);
 
 	if (strcmp(devnode, run->dev.devnode) == 0)
 		run->self_done = true;
@@ -109,12 +139,20 @@ set_ro_each(const char *devnode, void *ctx)
 static void
 drop_acl(struct run *run)
 {
+	struct mamori_node_ref n = {
+		.path = run->dev.devnode, .devnum = run->dev.devnum,
+		.type = strcmp(run->dev.subsystem, "block") == 0 ? S_IFBLK : S_IFCHR,
+		.perm = run->cls == MAMORI_MC_MTP ? MAMORI_ACL_READ | MAMORI_ACL_WRITE : MAMORI_ACL_WRITE,
+	};
+	enum mamori_node_found f = MAMORI_NODE_DEVICE;
 	int r;
 
 	if (!run->dec.strip_uaccess || run->dev.devnode[0] == '\0')
 		return;
-	if ((r = mamori_media_drop_acl(run->dev.devnode)) < 0 && r != -ENOENT && r != -EOPNOTSUPP &&
-	    run->apply_rc == 0) {
+	r = mamori_media_node_acl(&n, true, &f);
+	if (r == MAMORI_E_NOTNODE) /* nothing to take away from a file in the node's place */
+		report_misplaced(run, n.path, n.devnum, f, -ENODEV);
+	else if (r < 0 && r != -ENOENT && r != -EOPNOTSUPP && run->apply_rc == 0) {
 		run->apply_rc = r;
 		snprintf(run->apply_node, sizeof(run->apply_node), "%s", run->dev.devnode);
 	}
@@ -135,7 +173,7 @@ apply(struct run *run)
 	}
 	/* The node of this event itself, if the enumeration did not reach it. */
 	if (run->dev.devnode[0] != '\0' && !run->self_done)
-		set_ro_each(run->dev.devnode, run);
+		set_ro_each(run->dev.devnode, run->dev.devnum, run);
 }
 
 /* deny on a block device that exists all the same: its USB interface was authorized before
@@ -170,7 +208,7 @@ learn_identity(struct run *run)
 	int r;
 
 	if (strcmp(run->dev.subsystem, "block") == 0 && run->dev.devnode[0] != '\0' &&
-	    (r = mamori_media_probe_fs(run->dev.devnode, &run->fs)) < 0)
+	    (r = mamori_media_probe_fs(run->dev.devnode, run->dev.devnum, &run->fs)) < 0)
 		mamori_debug("%s: no filesystem probe: %s", run->dev.devnode, mamori_strerror(r));
 	if ((r = mamori_media_seat_user(run->user, sizeof(run->user))) < 0)
 		mamori_debug("no seat user: %s", mamori_strerror(r));
@@ -288,9 +326,11 @@ unidentified(struct run *run, int r)
 	bool removable_path = strstr(run->devpath, "/usb") != NULL ||
 			      strstr(run->devpath, "/mmc") != NULL;
 	int ro = -ENODEV;
+	dev_t num;
 
-	if (removable_path && node != NULL && strncmp(node, "/dev/", 5) == 0)
-		ro = mamori_media_set_readonly(node);
+	if (removable_path && node != NULL && strncmp(node, "/dev/", 5) == 0 &&
+	    mamori_devnum_parse(getenv("MAJOR"), getenv("MINOR"), &num) == 0)
+		ro = mamori_media_set_readonly(node, num, NULL);
 	printf("MAMORI_CLASS=unknown\nMAMORI_ACTION=%s\n", ro == 0 ? "readonly" : "error");
 	if (ro == 0)
 		printf("MAMORI_READONLY=1\n");

@@ -11,7 +11,6 @@
 #define ACL_XATTR_VERSION 2u
 #define ACL_TAG_USER 0x02u
 #define ACL_TAG_GROUP 0x08u
-#define ACL_PERM_WRITE 0x02u
 #define ACL_ENTRY_SIZE 8u
 /* The kernel refuses more than 32 pages of entries; a device node's ACL has a few. */
 #define ACL_MAX_ENTRIES 64u
@@ -25,13 +24,21 @@ le16(const unsigned char *p)
 int
 mamori_acl_grants_write(const unsigned char *xattr, size_t len)
 {
+	return mamori_acl_grants(xattr, len, MAMORI_ACL_WRITE);
+}
+
+int
+mamori_acl_grants(const unsigned char *xattr, size_t len, unsigned perm)
+{
+	unsigned want = perm & (MAMORI_ACL_READ | MAMORI_ACL_WRITE);
+
 	if (xattr == NULL || len < 4 || (len - 4) % ACL_ENTRY_SIZE != 0 ||
 	    le16(xattr) != ACL_XATTR_VERSION || le16(xattr + 2) != 0)
 		return -EINVAL;
 	for (size_t i = 4; i < len; i += ACL_ENTRY_SIZE) {
-		unsigned tag = le16(xattr + i), perm = le16(xattr + i + 2);
+		unsigned tag = le16(xattr + i), p = le16(xattr + i + 2);
 
-		if ((tag == ACL_TAG_USER || tag == ACL_TAG_GROUP) && (perm & ACL_PERM_WRITE) != 0)
+		if ((tag == ACL_TAG_USER || tag == ACL_TAG_GROUP) && (p & want) != 0)
 			return 1;
 	}
 	return 0;
@@ -67,10 +74,16 @@ mamori_acl_minimal(const unsigned char *xattr, size_t len,
 int
 mamori_acl_node_grants_write(const char *node)
 {
+	return mamori_acl_node_grants(node, MAMORI_ACL_WRITE);
+}
+
+int
+mamori_acl_node_grants(const char *node, unsigned perm)
+{
 	unsigned char buf[4 + ACL_ENTRY_SIZE * ACL_MAX_ENTRIES];
 	ssize_t n = getxattr(node, "system.posix_acl_access", buf, sizeof(buf));
 
 	if (n < 0)
 		return errno == ENODATA || errno == EOPNOTSUPP ? 0 : errno == ERANGE ? 1 : -errno;
-	return mamori_acl_grants_write(buf, (size_t)n) != 0; /* malformed: as granting */
+	return mamori_acl_grants(buf, (size_t)n, perm) != 0; /* malformed: as granting */
 }

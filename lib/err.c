@@ -11,6 +11,7 @@ static const char *const mamori_texts[] = {
 	[-MAMORI_E_TOOBIG - MAMORI_E_FIRST] = "input exceeds its size limit",
 	[-MAMORI_E_CORRUPT - MAMORI_E_FIRST] = "stored data is corrupt",
 	[-MAMORI_E_TRUNC - MAMORI_E_FIRST] = "output does not fit its buffer",
+	[-MAMORI_E_NOTNODE - MAMORI_E_FIRST] = "not the device node it should be",
 };
 
 const char *

@@ -19,6 +19,7 @@
 #include "mamori/acl.h"
 #include "mamori/agent_mountinfo.h"
 #include "mamori/buf.h"
+#include "mamori/err.h"
 #include "mamori/i18n.h"
 #include "mamori/media_apply.h"
 #include "mamori/media_udev.h"
@@ -65,20 +66,34 @@ udev_db_has(dev_t rdev, char type, const char *key)
 		check_add((d)->c, "media.device", CHECK_FAIL, code, node, 0, __VA_ARGS__); \
 	} while (0)
 
+/* Something else than the device's node at its path (a regular file left by a dd that raced
+ * a partition table re-read, a symlink, another device's node): the device itself is judged
+ * through a private node, and this is a failure of its own. */
+static void
+check_misplaced(struct disk_check *d, const char *node, dev_t devnum, enum mamori_node_found f)
+{
+	if (!mamori_node_misplaced(f))
+		return;
+	FAIL(d, "misplaced-node", node, N_("media: %s is a %s, not the node of device %u:%u: programs that open "
+		"it do not reach the device. Remove it and plug the device in again."), node,
+	     mamori_node_found_name(f), major(devnum), minor(devnum));
+}
+
 static int
-check_node(const char *node, void *ctx)
+check_node(const char *node, dev_t devnum, void *ctx)
 {
 	struct disk_check *d = ctx;
-	struct stat st;
-	int ro;
+	enum mamori_node_found f = MAMORI_NODE_DEVICE;
+	int ro = mamori_media_get_readonly(node, devnum, &f);
 
-	if (stat(node, &st) < 0 || !S_ISBLK(st.st_mode))
+	check_misplaced(d, node, devnum, f);
+	if (ro == -ENOENT)
 		return 0; /* gone meanwhile */
 	if (d->n_nodes < MAX_NODES)
-		d->nodes[d->n_nodes++] = st.st_rdev;
+		d->nodes[d->n_nodes++] = devnum;
 	if (!d->dec.set_readonly)
 		return 0;
-	if ((ro = mamori_media_get_readonly(node)) < 0)
+	if (ro < 0)
 		FAIL(d, "unreadable", node, N_("media: %s: the read-only flag cannot be read (%s)."), node, strerror(-ro));
 	else if (ro == 0)
 		FAIL(d, "writable", node, N_("media: %s is writable: the kernel read-only flag is not set, although "
@@ -103,14 +118,21 @@ check_mount(const struct mamori_mount *m, void *ctx)
 /* A node of an optical drive: no ACL entry giving a user or group write access (what
  * udev's uaccess gives the seat user), and no write bit for the group or others. */
 static int
-check_no_write_access(const char *node, void *ctx)
+check_no_write_access(const struct mamori_node_ref *n, void *ctx)
 {
 	struct disk_check *d = ctx;
+	const char *node = n->path;
+	enum mamori_node_found f = MAMORI_NODE_DEVICE;
 	struct stat st;
+	int g = mamori_media_node_acl(n, false, &f);
 
-	if (stat(node, &st) < 0)
+	if (g == MAMORI_E_NOTNODE) {
+		check_misplaced(d, node, n->devnum, f);
 		return 0;
-	if (mamori_acl_node_grants_write(node) != 0) {
+	}
+	if (g == -ENOENT || stat(node, &st) < 0)
+		return 0;
+	if (g != 0) {
 		FAIL(d, "acl-write", node, N_("media: %s gives a user write access through an ACL (udev's "
 			   "uaccess): a disc can be burnt. Unplug the drive."), node);
 		return 0;
@@ -145,7 +167,6 @@ check_disk(const char *syspath, void *ctx)
 	struct disk_check *d = ctx;
 	const struct mamori_media_config *media = d->c->config_valid ? &d->c->cfg->media : NULL;
 	enum mamori_media_class cls;
-	struct stat st;
 
 	if (mamori_media_udev_read(d->udev, syspath, &d->dev) < 0 || d->dev.devnode[0] == '\0')
 		return 0;
@@ -156,8 +177,8 @@ check_disk(const char *syspath, void *ctx)
 	d->seen++;
 	d->bad = false;
 	d->n_nodes = 0;
-	if (d->c->udevd_running && stat(d->dev.devnode, &st) == 0 &&
-	    !udev_db_has(st.st_rdev, 'b', "MAMORI_CLASS"))
+	if (d->c->udevd_running && d->dev.devnum != 0 &&
+	    !udev_db_has(d->dev.devnum, 'b', "MAMORI_CLASS"))
 		FAIL(d, "not-seen-by-rules", d->dev.devnode, N_("media: %s has not been through mamori's udev rules (no MAMORI_CLASS "
 			   "in udev's database): run \"udevadm control --reload && udevadm "
 			   "trigger\"."), d->dev.devnode);
@@ -167,6 +188,30 @@ check_disk(const char *syspath, void *ctx)
 	if (d->dec.strip_uaccess)
 		(void)mamori_media_optical_nodes(d->dev.disk, check_no_write_access, d);
 	report_disk(d, cls);
+	return 0;
+}
+
+/* A phone or camera (MTP/PTP) the policy keeps from users: no ACL on its USB node giving a
+ * user or group access, reading included (what udev's uaccess would give the seat user). */
+static int
+check_phone(const char *syspath, void *ctx)
+{
+	struct disk_check *d = ctx;
+	const struct mamori_media_config *media = d->c->config_valid ? &d->c->cfg->media : NULL;
+	struct mamori_node_ref n = {.path = d->dev.devnode, .type = S_IFCHR,
+				    .perm = MAMORI_ACL_READ | MAMORI_ACL_WRITE};
+	enum mamori_node_found f = MAMORI_NODE_DEVICE;
+	int g;
+
+	if (mamori_media_udev_read(d->udev, syspath, &d->dev) < 0 ||
+	    !mamori_media_phone_kept(&d->dev, media))
+		return 0;
+	n.devnum = d->dev.devnum;
+	if ((g = mamori_media_node_acl(&n, false, &f)) == MAMORI_E_NOTNODE)
+		check_misplaced(d, n.path, n.devnum, f);
+	else if (g != 0 && g != -ENOENT)
+		FAIL(d, "phone-acl", n.path, N_("media: %s, a phone or camera (MTP/PTP), gives a user access through an ACL "
+			"(udev's uaccess): files can be copied to it. Unplug it."), n.path);
 	return 0;
 }
 
@@ -221,6 +266,7 @@ check_media_devices(struct check_ctx *c)
 	else if (d->seen == 0)
 		check_add(c, "media.device", CHECK_OK, "none", NULL, 0,
 			  N_("media: no removable storage is present."));
+	(void)mamori_media_udev_each_usb(d->udev, check_phone, d);
 	free(mi);
 	udev_unref(d->udev);
 	free(d);

@@ -10,6 +10,12 @@
  * in the kernel's form (version 2, whole entries). */
 int mamori_acl_grants_write(const unsigned char *xattr, size_t len);
 
+/* The same for any of the permissions in perm (MAMORI_ACL_READ, MAMORI_ACL_WRITE): a phone's
+ * USB node is kept from the seat user altogether, reading included. */
+#define MAMORI_ACL_READ 0x04u
+#define MAMORI_ACL_WRITE 0x02u
+int mamori_acl_grants(const unsigned char *xattr, size_t len, unsigned perm);
+
 /* The minimal ACL of the same owner, owning group and others permissions (3 entries,
  * MAMORI_ACL_MINIMAL_LEN bytes): set as the access ACL, the kernel drops the named entries and
  * the mask, and gives the mode's group bits the owning group's permissions back. 0, or
@@ -21,5 +27,6 @@ int mamori_acl_minimal(const unsigned char *xattr, size_t len,
 /* The same for the access ACL of a node: 0 also when it has none; a negative errno when it
  * cannot be read (a too large or malformed ACL counts as granting: fail closed). */
 int mamori_acl_node_grants_write(const char *node);
+int mamori_acl_node_grants(const char *node, unsigned perm);
 
 #endif

@@ -13,7 +13,8 @@ enum {
 	MAMORI_E_TOOBIG = -(MAMORI_E_FIRST + 5),  /* input larger than its limit */
 	MAMORI_E_CORRUPT = -(MAMORI_E_FIRST + 6), /* stored data fails validation */
 	MAMORI_E_TRUNC = -(MAMORI_E_FIRST + 7),   /* output would not fit its buffer */
-	MAMORI_E_LAST = -(MAMORI_E_FIRST + 8),
+	MAMORI_E_NOTNODE = -(MAMORI_E_FIRST + 8), /* not the expected device node */
+	MAMORI_E_LAST = -(MAMORI_E_FIRST + 9),
 };
 
 /* Text for any code above or any negative errno; never NULL. */

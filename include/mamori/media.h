@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "mamori/config.h"
 #include "mamori/event.h"
@@ -50,6 +51,7 @@ struct mamori_media_dev {
 	char devtype[32];    /* disk, partition, usb_device, usb_interface, or "" */
 	char sysname[64];    /* sdb1, sg2, 3-1, 3-1:1.0 */
 	char devnode[128];   /* /dev/sdb1, or "" */
+	dev_t devnum;        /* the device number of its node, 0 when it has none */
 	char disk[64];       /* sysname of the whole disk for a block device (itself for a disk) */
 	bool is_virtual;     /* below /devices/virtual: no hardware parent */
 	bool removable;      /* the disk's "removable" attribute (SCSI RMB bit and alike) */
@@ -122,5 +124,11 @@ bool mamori_media_descriptors_have_ptp(const uint8_t *desc, size_t len);
 void mamori_media_field_add(struct mamori_field *f, size_t *n, size_t cap, struct mamori_field x);
 void mamori_media_identity_fields(const struct mamori_media_identity *id, struct mamori_field *f,
 				  size_t *n, size_t cap);
+
+/* Whether dev is a phone or camera (MTP/PTP) whose USB node (/dev/bus/usb/BBB/DDD) the
+ * policy keeps from users: its usb_device with a node, classified MTP, decided to lose
+ * udev's uaccess. mamori-agent re-checks the node's ACL; mamorictl check inspects it. */
+bool mamori_media_phone_kept(const struct mamori_media_dev *dev,
+			     const struct mamori_media_config *media);
 
 #endif

@@ -12,10 +12,10 @@ struct udev;
  * tree are read, so the result does not depend on the order of udev rules. */
 int mamori_media_udev_read(struct udev *udev, const char *syspath, struct mamori_media_dev *ret);
 
-/* Call fn with the device node of the whole disk of dev and of each of its partitions
- * (the disk first). Stops at and returns the first negative result of fn. */
+/* Call fn with the device node and number of the whole disk of dev and of each of its
+ * partitions (the disk first). Stops at and returns the first negative result of fn. */
 int mamori_media_udev_disk_nodes(struct udev *udev, const struct mamori_media_dev *dev,
-				 int (*fn)(const char *devnode, void *ctx), void *ctx);
+				 int (*fn)(const char *devnode, dev_t devnum, void *ctx), void *ctx);
 
 /* Call fn with the syspath of every whole disk (block devices of type disk) present now.
  * Stops at and returns the first negative result of fn. */

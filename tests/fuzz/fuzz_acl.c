@@ -1,7 +1,7 @@
 /* The POSIX ACL xattr parser (lib/acl.c) on arbitrary bytes. Properties: no crash or read
  * past the end; -EINVAL exactly when the bytes are not version 2 followed by whole 8-byte
  * entries; 1 exactly when an entry of a named user (tag 2) or group (tag 8) has the write
- * bit (2); the minimal form (owner, group, other) of an ACL grants nothing. */
+ * bit (2), and for read-or-write whenever it is for write; the minimal form (owner, group, other) of an ACL grants nothing. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -32,6 +32,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	r = mamori_acl_grants_write(b, size);
 	if (r != (wellformed ? want : -EINVAL))
+		abort();
+	/* read or write (a phone's node): granted whenever write is, refused exactly as well */
+	int rw = mamori_acl_grants(b, size, MAMORI_ACL_READ | MAMORI_ACL_WRITE);
+	if ((rw < 0) != (r < 0) || (r == 1 && rw != 1))
 		abort();
 	/* the minimal form of what parses is itself an ACL that grants nothing */
 	if (mamori_acl_minimal(b, size, min) == 0 && mamori_acl_grants_write(min, sizeof(min)) != 0)

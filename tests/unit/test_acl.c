@@ -1,6 +1,7 @@
 /* Write access through POSIX ACLs (lib/acl.c): the kernel's xattr form parsed byte by byte,
  * and real ACLs set on a file of this machine with setxattr(2), read back and removed the way
- * mamori-agent and mamorictl check do it. The nodes of an optical drive (agent/optical_nodes.c). */
+ * mamori-agent and mamorictl check do it, on a device node and never on what stands in its
+ * place (agent/apply.c). The nodes of an optical drive (agent/optical_nodes.c). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,13 +10,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "mamori/acl.h"
+#include "mamori/err.h"
 #include "mamori/media_apply.h"
 
 /* tags and permissions of include/uapi/linux/posix_acl_xattr.h */
@@ -109,20 +113,34 @@ malformed_is_einval(void **state)
 	assert_int_equal(mamori_acl_grants_write(a.b, 4), 0);                   /* no entries */
 }
 
-/* ---- a real file --------------------------------------------------------------------------- */
-static char file[4096];
+static void
+read_only_counts_for_a_phone(void **state)
+{
+	struct acl a = acl_with(USER, R, 1001);
+
+	(void)state;
+	assert_int_equal(mamori_acl_grants(a.b, a.len, MAMORI_ACL_WRITE), 0);
+	assert_int_equal(mamori_acl_grants(a.b, a.len, MAMORI_ACL_READ | MAMORI_ACL_WRITE), 1);
+	assert_int_equal(mamori_acl_grants(a.b, a.len, 0), 0);
+}
+
+/* ---- a real device node (mknod: /dev/null's number), in a directory of its own --------------- */
+static char dir[4096], file[4096 + 16], other[4096 + 16];
+#define NULL_DEV makedev(1, 3)
 
 static int
 make_file(void **state)
 {
 	const char *tmp = getenv("TMPDIR");
-	int fd;
 
 	(void)state;
-	snprintf(file, sizeof(file), "%s/test-acl.XXXXXX", tmp != NULL && tmp[0] == '/' ? tmp : "/tmp");
-	if ((fd = mkstemp(file)) < 0)
+	snprintf(dir, sizeof(dir), "%s/test-acl.XXXXXX", tmp != NULL && tmp[0] == '/' ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL)
 		return -1;
-	close(fd);
+	snprintf(file, sizeof(file), "%s/node", dir);
+	snprintf(other, sizeof(other), "%s/other", dir);
+	if (mknod(file, S_IFCHR | 0640, NULL_DEV) < 0)
+		return errno == EPERM ? 0 : -1; /* not root: the tests skip */
 	return 0;
 }
 
@@ -131,12 +149,31 @@ remove_file(void **state)
 {
 	(void)state;
 	unlink(file);
+	unlink(other);
+	rmdir(dir);
 	return 0;
+}
+
+static struct mamori_node_ref
+node_ref(const char *path, unsigned perm)
+{
+	return (struct mamori_node_ref){.path = path, .type = S_IFCHR, .devnum = NULL_DEV,
+					.perm = perm};
+}
+
+static void
+need_node(void)
+{
+	struct stat st;
+
+	if (lstat(file, &st) < 0 || !S_ISCHR(st.st_mode))
+		skip(); /* mknod needs root */
 }
 
 static void
 set_acl_or_skip(const struct acl *a)
 {
+	need_node();
 	if (setxattr(file, "system.posix_acl_access", a->b, a->len, 0) < 0) {
 		if (errno == EOPNOTSUPP || errno == EPERM)
 			skip(); /* a filesystem without POSIX ACLs */
@@ -147,9 +184,15 @@ set_acl_or_skip(const struct acl *a)
 static void
 node_without_acl_grants_nothing(void **state)
 {
+	struct mamori_node_ref n = node_ref(file, MAMORI_ACL_WRITE);
+	enum mamori_node_found f = MAMORI_NODE_MISSING;
+
 	(void)state;
+	need_node();
 	assert_int_equal(mamori_acl_node_grants_write(file), 0);
-	assert_int_equal(mamori_media_drop_acl(file), 0); /* nothing to remove is no error */
+	/* nothing to remove is no error */
+	assert_int_equal(mamori_media_node_acl(&n, true, &f), 0);
+	assert_int_equal(f, MAMORI_NODE_DEVICE);
 }
 
 static void
@@ -162,9 +205,14 @@ node_acl_is_read_and_removed(void **state)
 	set_acl_or_skip(&a);
 	assert_int_equal(stat(file, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0660); /* the group bits show the mask */
+	struct mamori_node_ref n = node_ref(file, MAMORI_ACL_WRITE);
+
 	assert_int_equal(mamori_acl_node_grants_write(file), 1);
-	assert_int_equal(mamori_media_drop_acl(file), 0);
+	assert_int_equal(mamori_media_node_acl(&n, false, NULL), 1); /* seen, left */
+	assert_int_equal(mamori_acl_node_grants_write(file), 1);
+	assert_int_equal(mamori_media_node_acl(&n, true, NULL), 1);  /* seen, removed */
 	assert_int_equal(mamori_acl_node_grants_write(file), 0);
+	assert_int_equal(mamori_media_node_acl(&n, true, NULL), 0);
 	assert_int_equal(getxattr(file, "system.posix_acl_access", NULL, 0), -1);
 	/* the owning group has its own r-- again, not the mask's rw- */
 	assert_int_equal(stat(file, &st), 0);
@@ -189,10 +237,64 @@ static void
 node_acl_read_only_is_kept_as_harmless(void **state)
 {
 	struct acl a = acl_with(USER, R, 1001);
+	struct mamori_node_ref n = node_ref(file, MAMORI_ACL_WRITE);
 
 	(void)state;
 	set_acl_or_skip(&a);
 	assert_int_equal(mamori_acl_node_grants_write(file), 0);
+	assert_int_equal(mamori_media_node_acl(&n, true, NULL), 0);
+	assert_int_not_equal(getxattr(file, "system.posix_acl_access", NULL, 0), -1);
+}
+
+/* A phone's node is kept from the seat user altogether: a read-only ACL goes too. */
+static void
+phone_node_loses_a_read_only_acl(void **state)
+{
+	struct acl a = acl_with(USER, R, 1001);
+	struct mamori_node_ref n = node_ref(file, MAMORI_ACL_READ | MAMORI_ACL_WRITE);
+
+	(void)state;
+	set_acl_or_skip(&a);
+	assert_int_equal(mamori_media_node_acl(&n, true, NULL), 1);
+	assert_int_equal(getxattr(file, "system.posix_acl_access", NULL, 0), -1);
+}
+
+/* Whatever stands at the path instead of the node is neither read nor changed: a symlink to
+ * the node, a regular file, a node of another device. */
+static void
+only_the_node_itself_is_acted_on(void **state)
+{
+	struct acl a = acl_with(USER, R | W, 1001);
+	struct mamori_node_ref n = node_ref(other, MAMORI_ACL_WRITE);
+	enum mamori_node_found f = MAMORI_NODE_DEVICE;
+	int fd;
+
+	(void)state;
+	set_acl_or_skip(&a);
+	assert_int_equal(symlink(file, other), 0);
+	assert_int_equal(mamori_media_node_acl(&n, true, &f), MAMORI_E_NOTNODE);
+	assert_int_equal(f, MAMORI_NODE_SYMLINK);
+	assert_int_equal(mamori_acl_node_grants_write(file), 1); /* the target kept its ACL */
+	assert_int_equal(unlink(other), 0);
+
+	assert_true((fd = open(other, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) >= 0);
+	close(fd);
+	assert_int_equal(mamori_media_node_acl(&n, true, &f), MAMORI_E_NOTNODE);
+	assert_int_equal(f, MAMORI_NODE_REGULAR);
+	assert_int_equal(unlink(other), 0);
+
+	n = node_ref(file, MAMORI_ACL_WRITE);
+	n.devnum = makedev(1, 5); /* /dev/zero's number */
+	assert_int_equal(mamori_media_node_acl(&n, true, &f), MAMORI_E_NOTNODE);
+	assert_int_equal(f, MAMORI_NODE_WRONG_DEVICE);
+	n.devnum = NULL_DEV, n.type = S_IFBLK;
+	assert_int_equal(mamori_media_node_acl(&n, true, &f), MAMORI_E_NOTNODE);
+	assert_int_equal(f, MAMORI_NODE_WRONG_TYPE);
+	assert_int_equal(mamori_acl_node_grants_write(file), 1);
+
+	n = node_ref(other, MAMORI_ACL_WRITE);
+	assert_int_equal(mamori_media_node_acl(&n, true, &f), -ENOENT);
+	assert_int_equal(f, MAMORI_NODE_MISSING);
 }
 
 static void
@@ -206,12 +308,16 @@ missing_node_is_enoent(void **state)
 struct seen {
 	char nodes[4][64];
 	int n, fail_at;
+	dev_t devnum;
 };
 
 static int
-collect(const char *node, void *ctx)
+collect(const struct mamori_node_ref *n, void *ctx)
 {
 	struct seen *s = ctx;
+	const char *node = n->path;
+
+	s->devnum = n->devnum;
 
 	if (s->n == s->fail_at)
 		return -EIO;
@@ -227,12 +333,19 @@ optical_nodes_of_a_drive_without_sysfs(void **state)
 	struct seen s = {.fail_at = -1};
 
 	(void)state;
-	/* no /sys/class/block/sr-mamori-test: the block node alone */
+	/* no /sys/class/block/sr-mamori-test: no device number, so no node to act on */
 	assert_int_equal(mamori_media_optical_nodes("sr-mamori-test", collect, &s), 0);
-	assert_int_equal(s.n, 1);
-	assert_string_equal(s.nodes[0], "/dev/sr-mamori-test");
-	s = (struct seen){.fail_at = 0};
-	assert_int_equal(mamori_media_optical_nodes("sr-mamori-test", collect, &s), -EIO);
+	assert_int_equal(s.n, 0);
+	/* a block device this machine has (the sysfs tree is real): its node and number */
+	if (access("/sys/class/block/loop0/dev", R_OK) == 0) {
+		s = (struct seen){.fail_at = -1};
+		assert_int_equal(mamori_media_optical_nodes("loop0", collect, &s), 0);
+		assert_int_equal(s.n, 1);
+		assert_string_equal(s.nodes[0], "/dev/loop0");
+		assert_true(s.devnum == makedev(7, 0));
+		s = (struct seen){.fail_at = 0};
+		assert_int_equal(mamori_media_optical_nodes("loop0", collect, &s), -EIO);
+	}
 	assert_int_equal(mamori_media_optical_nodes("", collect, &s), -EINVAL);
 	assert_int_equal(mamori_media_optical_nodes("../sda", collect, &s), -EINVAL);
 }
@@ -252,6 +365,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(node_acl_read_only_is_kept_as_harmless, make_file,
 						remove_file),
 		cmocka_unit_test(missing_node_is_enoent),
+		cmocka_unit_test(read_only_counts_for_a_phone),
+		cmocka_unit_test_setup_teardown(phone_node_loses_a_read_only_acl, make_file, remove_file),
+		cmocka_unit_test_setup_teardown(only_the_node_itself_is_acted_on, make_file, remove_file),
 		cmocka_unit_test(optical_nodes_of_a_drive_without_sysfs),
 	};
 

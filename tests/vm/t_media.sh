@@ -27,13 +27,57 @@ tm_ro() { # disk [part-suffix]
 tm_writable() { vm_exec "udevadm settle; grep -qx 0 /sys/block/$1/ro" || { vm_log "$1 is read-only"; return 1; }; }
 
 # ---- the attacks --------------------------------------------------------------------------
-# conv=nocreat: in the instant udev re-reads the partition table (after the write-close of the
-# disk), /dev/sdX1 is gone, and dd would create a regular file in its place (O_DIRECT then fails
-# on tmpfs, so the dd "fails" and leaves the file there, hiding the partition's node).
+# In the instant udev re-reads the partition table (after the write-close of the disk),
+# /dev/sdX1 may be gone, and dd then creates a regular file in its place (O_DIRECT fails on
+# tmpfs: the dd "fails" and leaves the file, which hides the partition's node). mamori must
+# report that file (MAMORI-MEDIA-116), not a failure to set the flag (MAMORI-MEDIA-107), and
+# keep the partition read-only; tm_misplaced_ok checks it and puts the node back.
 tm_dd_fails() { # disk
+	from=$(tm_log_lines) || return 1
 	vm_exec "for n in /dev/$1 /dev/${1}1; do [ -b \$n ] || continue
-		! dd if=/dev/zero of=\$n bs=4096 count=1 seek=1 oflag=direct conv=nocreat 2>/dev/null || { echo dd to \$n worked; exit 1; }
-	done"
+		! dd if=/dev/zero of=\$n bs=4096 count=1 seek=1 oflag=direct 2>/dev/null || { echo dd to \$n worked; exit 1; }
+	done" || return 1
+	if vm_exec "udevadm settle; test -f /dev/${1}1"; then
+		vm_log "dd raced the partition table re-read: a regular file at /dev/${1}1"
+		tm_misplaced_ok "$1" "$from" || return 1
+	fi
+	tm_no_false_107 "$1" "$from"
+}
+tm_log_lines() { vm_exec "wc -l <$TM_LOG"; }
+tm_new_events() { echo "tail -n +\$(($1 + 1)) $TM_LOG"; } # lines after line N: a guest command
+tm_no_false_107() { # disk from-line
+	! vm_exec "$(tm_new_events "$2") | grep '^MAMORI-MEDIA-107 ' | grep -q 'failed_dev=/dev/$1'" ||
+		{ vm_log "MAMORI-MEDIA-107 for $1: $(vm_exec "grep '^MAMORI-MEDIA-107 ' $TM_LOG | tail -n 1")"; return 1; }
+}
+# A regular file at /dev/DISK1: both mamori-udev and the agent report it (MAMORI-MEDIA-116,
+# readonly=1: the agent's private node works within its sandbox), the real partition is
+# read-only, nothing says MAMORI-MEDIA-107; then the file goes and the node comes back.
+tm_misplaced_ok() { # disk from-line
+	ev=$(tm_new_events "$2")
+	vm_exec "for i in \$(seq 50); do
+			$ev | grep '^MAMORI-MEDIA-116 .*uevent=[a-z]* dev=/dev/${1}1 found=\"regular file\" .* readonly=1' >/dev/null &&
+			$ev | grep '^MAMORI-MEDIA-116 .*dev=/dev/${1}1 disk=$1 .*found=\"regular file\" .* readonly=1 ' >/dev/null && exit 0
+			sleep 0.1; done; $ev | grep '^MAMORI-MEDIA-116 '; exit 1" ||
+		{ vm_log "no MAMORI-MEDIA-116 readonly=1 from mamori-udev and the agent for /dev/${1}1"; return 1; }
+	vm_exec "grep 'mamori-udev\[[0-9]*\]: MAMORI-MEDIA-116 .*dev=/dev/${1}1 ' /var/log/auth.log >/dev/null" ||
+		{ vm_log "MAMORI-MEDIA-116 not in /var/log/auth.log"; return 1; }
+	vm_exec "grep -qx 1 /sys/block/$1/${1}1/ro" || { vm_log "${1}1 writable"; return 1; }
+	tm_no_false_107 "$1" "$2" || return 1
+	tm_rereadpt "$1" "rm -f /dev/${1}1" "test -b /dev/${1}1" || { vm_log "/dev/${1}1 did not come back"; return 1; }
+	tm_ro "$1" 1
+}
+# before; partition table re-read (again while the agent has a partition open for an instant:
+# EBUSY); then
+tm_rereadpt() { # disk before then
+	vm_exec "$2 && for i in 1 2 3 4 5; do blockdev --rereadpt /dev/$1 2>/dev/null && break; sleep 0.2; done
+		udevadm settle && $3"
+}
+# The race made certain: the partition's node replaced by a regular file, then the table
+# re-read (devtmpfs cannot put the node back, udev announces the partition again).
+tm_misplaced_node() { # disk
+	from=$(tm_log_lines) || return 1
+	tm_rereadpt "$1" "rm /dev/${1}1 && : >/dev/${1}1" "test -f /dev/${1}1" || return 1
+	tm_misplaced_ok "$1" "$from"
 }
 # mount -o rw either fails or gives a read-only mount, and nothing can be written through it
 tm_rw_mount_refused() { # node
@@ -240,7 +284,8 @@ tm_stick_ok() { # id image label policy
 	d=$(tm_disk "$1"); vm_query wait 20 test -b "/dev/${d}1" || return 1
 	if [ "$4" = readonly ]; then
 		tm_ro "$d" 1 && tm_dd_fails "$d" && tm_rw_mount_refused "/dev/${d}1" &&
-			tm_event MAMORI-MEDIA-101 "dev=/dev/${d}1 " "serial=$1 " "label=$3 " "class=usb-storage "
+			tm_event MAMORI-MEDIA-101 "dev=/dev/${d}1 " "serial=$1 " "label=$3 " "class=usb-storage " &&
+			tm_misplaced_node "$d"
 	else
 		tm_writable "$d" && tm_event MAMORI-MEDIA-103 "dev=/dev/${d}1 " "serial=$1 " "action=audit "
 	fi
@@ -284,6 +329,19 @@ tm_dvd_ok() { # id iso policy
 	fi
 }
 
+# Root gives hana access to the phone's USB node by hand (defence in depth behind the udev
+# rules): mamori-agent takes the ACL away at its next re-check (1 s) and reports
+# MAMORI-MEDIA-117; hana cannot open the node again.
+tm_phone_acl_stripped() { # node
+	vm_exec "setfacl -m u:hana:rw $1 && getfacl -cp $1 | grep -q '^user:hana:rw'" || return 1
+	vm_exec "for i in \$(seq 30); do getfacl -cp $1 | grep -q '^user:hana:' || exit 0; sleep 0.1; done
+		getfacl -cp $1; exit 1" || { vm_log "the ACL on $1 still there after 3 s"; return 1; }
+	! tm_open_rw hana "$1" || { vm_log "hana opened $1 after the ACL was removed"; return 1; }
+	vm_exec "grep '^MAMORI-MEDIA-117 .*dev=$1 .*class=mtp ' $TM_LOG >/dev/null" ||
+		{ vm_log "no MAMORI-MEDIA-117 for $1"; vm_exec "tail -n 3 $TM_LOG" | sed 's/^/# /'; return 1; }
+	vm_exec "grep 'mamori-agent\[[0-9]*\]: MAMORI-MEDIA-117 .*dev=$1 ' /var/log/auth.log >/dev/null" ||
+		{ vm_log "MAMORI-MEDIA-117 not in /var/log/auth.log"; return 1; }
+}
 tm_phone_ok() { # id dir policy
 	vm_plug_phone "$1" "$2" && plugged classes "$1" || return 1
 	u=$(vm_query usbdev "$1")
@@ -291,7 +349,7 @@ tm_phone_ok() { # id dir policy
 	n=$(vm_exec "udevadm info -q name $u") || return 1
 	if [ "$3" = readonly ]; then
 		! tm_open_rw hana "/dev/$n" || { vm_log "hana opened the phone's /dev/$n"; return 1; }
-		tm_event MAMORI-MEDIA-106 "serial=$1 " "class=mtp "
+		tm_event MAMORI-MEDIA-106 "serial=$1 " "class=mtp " && tm_phone_acl_stripped "/dev/$n"
 	else
 		tm_open_rw hana "/dev/$n" || { vm_log "hana cannot open the phone under audit"; return 1; }
 		tm_event MAMORI-MEDIA-103 "serial=$1 " "class=mtp "
