@@ -1,10 +1,12 @@
 /* bench_udev_helper WORK_DIR BUILD_DIR: what mamori-udev adds to one udev event of a removable disk —
  * start, configuration, sysfs walk, BLKROSET on the disk and read back, filesystem probe,
  * one durable event — beside the anchor, the common rule RUN+="blockdev --setro $devnode",
- * both started as udev would (fork and exec, stdout to a pipe-like sink) on the same loop
- * device, interleaved so that disk weather and other load hit them alike. The device holds
- * a FAT filesystem, as a stick does, so the probe finds something. The flag is cleared
- * (untimed) before each run so both do the real work. Wall time is what the event waits;
+ * both started as udev starts a program (fork and execve of an absolute path, stdout and
+ * stderr discarded, an environment of the event's properties only: udevd passes no LANG, so
+ * blockdev's setlocale reads no locale files) on the same loop device, interleaved so that
+ * disk weather and other load hit them alike. The device holds a FAT filesystem, as a stick
+ * does, so the probe finds something. The flag is cleared (untimed) before each run so both
+ * do the real work. Wall time is what the event waits;
  * CPU time (user + system of the child) is printed too, as it suffers less from a busy
  * machine. Root only (loop devices, BLKROSET); otherwise it says so and passes. */
 #include <errno.h>
@@ -27,6 +29,9 @@ struct bench {
 	char dir[4096];
 	char img[4200], conf[4200], helper[4200];
 	char loop[64], devpath[128];
+	char blockdev[64];
+	char env_devpath[160], env_devname[80];
+	char *env[6]; /* what udevd hands a program for this device's add event */
 };
 
 static double
@@ -46,9 +51,11 @@ print_row(const char *what, double *wall, double *cpu)
 }
 
 /* fork + exec with stdout and stderr discarded, as udev runs a program; 0 when it exited 0.
- * cpu_us (may be NULL): the child's user + system time. */
+ * env NULL: this process's environment and a PATH search (setup commands); otherwise an
+ * absolute argv[0] and only env, as udevd's spawn does. cpu_us (may be NULL): the child's
+ * user + system time. */
 static int
-run(char *const argv[], double *cpu_us)
+run(char *const argv[], char *const env[], double *cpu_us)
 {
 	pid_t pid = fork();
 	struct rusage ru;
@@ -60,7 +67,10 @@ run(char *const argv[], double *cpu_us)
 		null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 		if (null >= 0 && (dup2(null, 1) < 0 || dup2(null, 2) < 0))
 			_exit(126);
-		execvp(argv[0], argv);
+		if (env != NULL)
+			execve(argv[0], argv, env);
+		else
+			execvp(argv[0], argv);
 		_exit(127);
 	}
 	if (wait4(pid, &st, 0, &ru) < 0)
@@ -110,7 +120,7 @@ attach_loop(struct bench *b)
 	if (fd < 0 || ftruncate(fd, 16 << 20) < 0)
 		return -errno;
 	close(fd);
-	if (run(format, NULL) < 0)
+	if (run(format, NULL, NULL) < 0)
 		return -ENOEXEC;
 	snprintf(cmd, sizeof(cmd), "losetup -f --show '%s'", b->img);
 	if ((p = popen(cmd, "r")) == NULL)
@@ -125,6 +135,28 @@ attach_loop(struct bench *b)
 	return 0;
 }
 
+/* The rule's program by its absolute path, as udev rules name it, and the environment
+ * udevd builds from the event (ACTION, DEVPATH, SUBSYSTEM, DEVNAME, DEVTYPE). */
+static int
+udev_start(struct bench *b)
+{
+	static const char *const where[] = {"/usr/sbin/blockdev", "/sbin/blockdev"};
+	static char action[] = "ACTION=add", subsystem[] = "SUBSYSTEM=block",
+		    devtype[] = "DEVTYPE=disk";
+
+	b->blockdev[0] = '\0';
+	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]) && b->blockdev[0] == '\0'; i++)
+		if (access(where[i], X_OK) == 0)
+			snprintf(b->blockdev, sizeof(b->blockdev), "%s", where[i]);
+	if (b->blockdev[0] == '\0')
+		return -ENOENT;
+	snprintf(b->env_devpath, sizeof(b->env_devpath), "DEVPATH=%s", b->devpath);
+	snprintf(b->env_devname, sizeof(b->env_devname), "DEVNAME=%s", b->loop);
+	b->env[0] = action, b->env[1] = b->env_devpath, b->env[2] = subsystem;
+	b->env[3] = b->env_devname, b->env[4] = devtype, b->env[5] = NULL;
+	return 0;
+}
+
 static void
 teardown(struct bench *b)
 {
@@ -133,7 +165,7 @@ teardown(struct bench *b)
 
 	if (b->loop[0] != '\0') {
 		(void)set_ro(b->loop, 0); /* the flag outlives the attachment */
-		(void)run(detach, NULL);
+		(void)run(detach, NULL, NULL);
 	}
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", b->dir);
 	(void)!system(cmd);
@@ -143,22 +175,22 @@ static int
 measure(struct bench *b)
 {
 	static double helper[N], anchor[N], helper_cpu[N], anchor_cpu[N];
-	char config[] = "--config", add[] = "add", blockdev[] = "blockdev", setro[] = "--setro";
+	char config[] = "--config", add[] = "add", setro[] = "--setro";
 	char *const h[] = {b->helper, config, b->conf, add, b->devpath, NULL};
-	char *const a[] = {blockdev, setro, b->loop, NULL};
+	char *const a[] = {b->blockdev, setro, b->loop, NULL};
 	double t;
 
 	for (int i = 0; i < N; i++) {
 		if (set_ro(b->loop, 0) < 0)
 			return -EIO;
 		t = now_us();
-		if (run(h, &helper_cpu[i]) < 0)
+		if (run(h, b->env, &helper_cpu[i]) < 0)
 			return -EIO;
 		helper[i] = now_us() - t;
 		if (set_ro(b->loop, 0) < 0)
 			return -EIO;
 		t = now_us();
-		if (run(a, &anchor_cpu[i]) < 0)
+		if (run(a, b->env, &anchor_cpu[i]) < 0)
 			return -EIO;
 		anchor[i] = now_us() - t;
 	}
@@ -189,8 +221,9 @@ main(int argc, char **argv)
 	snprintf(b.img, sizeof(b.img), "%s/disk.img", b.dir);
 	snprintf(b.conf, sizeof(b.conf), "%s/mamori.conf", b.dir);
 	snprintf(b.helper, sizeof(b.helper), "%s/mamori-udev", argv[2]);
-	if ((r = write_conf(&b)) < 0 || (r = attach_loop(&b)) < 0) {
-		printf("  skipped: no FAT loop device (losetup, mformat from mtools): %s\n",
+	if ((r = write_conf(&b)) < 0 || (r = attach_loop(&b)) < 0 || (r = udev_start(&b)) < 0) {
+		printf("  skipped: no FAT loop device (losetup, mformat from mtools) or no "
+		       "/usr/sbin/blockdev: %s\n",
 		       strerror(-r));
 		teardown(&b);
 		return 0;
