@@ -37,15 +37,38 @@ open_node(const char *devnode, dev_t devnum, enum mamori_node_found *found)
 }
 
 int
-mamori_media_get_readonly(const char *devnode, dev_t devnum, enum mamori_node_found *found)
+mamori_sysfs_flag(const char *path)
 {
-	int fd = open_node(devnode, devnum, found), ro = 0, r;
+	char c = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	ssize_t n;
 
 	if (fd < 0)
-		return fd;
-	r = ioctl(fd, BLKROGET, &ro) < 0 ? -errno : ro != 0;
+		return -errno;
+	n = read(fd, &c, 1);
 	close(fd);
-	return r;
+	return n == 1 && (c == '0' || c == '1') ? c - '0' : -EIO;
+}
+
+/* From sysfs, which says what BLKROGET says, not through an open of the device: the agent
+ * reads the flag of every protected node every second, and an open partition makes a
+ * partition table re-read (BLKRRPART: blockdev --rereadpt, partprobe, udisks) fail with
+ * EBUSY. The path is only looked at (O_PATH opens no driver), for *found. */
+int
+mamori_media_get_readonly(const char *devnode, dev_t devnum, enum mamori_node_found *found)
+{
+	char ro[64];
+	int fd = mamori_node_open(devnode, S_IFBLK, devnum, O_PATH, found), r;
+
+	if (fd >= 0)
+		close(fd);
+	else if (fd != MAMORI_E_NOTNODE && fd != -ENOENT)
+		return fd;
+	if (mamori_snprintf(ro, sizeof(ro), "/sys/dev/block/%u:%u/ro", major(devnum),
+			    minor(devnum)) != 0)
+		return -ENAMETOOLONG;
+	r = mamori_sysfs_flag(ro);
+	return r == -ENXIO || r == -ENODEV ? -ENOENT : r; /* the device is gone */
 }
 
 int

@@ -40,20 +40,6 @@ write_file(const char *path, const char *text)
 }
 
 static int
-read_flag(const char *path)
-{
-	char c = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, &c, 1);
-	close(fd);
-	return n == 1 && (c == '0' || c == '1') ? c - '0' : -EIO;
-}
-
-static int
 attr_path(char *buf, size_t len, const char *dir, const char *name, const char *attr)
 {
 	int w;
@@ -73,7 +59,7 @@ mamori_usb_set_authorized(const char *iface, bool on)
 	if ((r = attr_path(path, sizeof(path), "/sys/bus/usb/devices", iface, "authorized")) < 0 ||
 	    (r = write_file(path, on ? "1" : "0")) < 0)
 		return r;
-	if (read_flag(path) != on)
+	if (mamori_sysfs_flag(path) != on)
 		return -EIO; /* never report a refusal the kernel did not keep */
 	/* A driver may already be bound (or bind on its own): drivers_probe then says so with
 	 * an error that is no failure. */
@@ -105,12 +91,12 @@ mamori_usb_set_bus_default(const char *roothub, bool on, int *was)
 	if ((r = attr_path(path, sizeof(path), "/sys/bus/usb/devices", roothub,
 			   "interface_authorized_default")) < 0)
 		return r;
-	*was = read_flag(path);
+	*was = mamori_sysfs_flag(path);
 	if (*was == (int)on)
 		return 0;
 	if ((r = write_file(path, on ? "1" : "0")) < 0)
 		return r;
-	return read_flag(path) == (int)on ? 0 : -EIO;
+	return mamori_sysfs_flag(path) == (int)on ? 0 : -EIO;
 }
 
 int

@@ -19,8 +19,12 @@
  * gone, or a negative errno. */
 int mamori_media_set_readonly(const char *devnode, dev_t devnum, enum mamori_node_found *found);
 
-/* Whether the device's read-only flag is set, reached as above: 1, 0, or a negative errno. */
+/* Whether the device's read-only flag is set (from sysfs; *found as above): 1, 0, -ENOENT
+ * when the device is gone, or a negative errno. */
 int mamori_media_get_readonly(const char *devnode, dev_t devnum, enum mamori_node_found *found);
+
+/* A sysfs attribute holding 0 or 1 ("ro", "authorized"): 0, 1, or a negative errno. */
+int mamori_sysfs_flag(const char *path);
 
 /* Whether *found names something that has no business at a device node's path (a regular
  * file, a symlink, another device): not the device, and not a node missing for an instant. */
