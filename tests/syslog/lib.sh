@@ -95,6 +95,7 @@ MAMORI_TLS_KEY=$T/pki/term01.mamori.test.key
 MAMORI_DISABLED_FLAG=$T/term.disabled
 MAMORI_SENT_LOG=$T/term.work/mamori-sent.log
 MAMORI_REPLAY_LOG=$T/term.work/mamori-replay.log
+MAMORI_REPLAY_MAX_KB=${REPLAY_MAX_KB:-1024}
 MAMORI_FORWARD_REPLAY=$SRC/conf/rsyslog/mamori-forward-replay
 EOC
 	cat >"$T/term.start" <<EOC
