@@ -103,16 +103,31 @@ mamori_node_open(const char *path, mode_t want_type, dev_t want, int flags,
 	return reopen(pfd, flags);
 }
 
+/* A new directory of this process under dir, mode 0700. mkdir never follows a symlink and
+ * fails on anything already there, so a planted name is skipped, never used; dir ("/dev") is
+ * writable by root alone. */
+static int
+make_private_dir(const char *dir, char *out, size_t cap)
+{
+	for (unsigned i = 0; i < 16; i++) {
+		if (mamori_snprintf(out, cap, "%s/.mamori-%ld-%u", dir, (long)getpid(), i) != 0)
+			return -ENAMETOOLONG;
+		if (mkdir(out, 0700) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
 int
 mamori_node_open_private(const char *dir, mode_t want_type, dev_t want, int flags)
 {
 	char tmp[PATH_MAX], node[PATH_MAX];
-	int fd;
+	int fd = make_private_dir(dir, tmp, sizeof(tmp));
 
-	if (mamori_snprintf(tmp, sizeof(tmp), "%s/.mamori-XXXXXX", dir) != 0)
-		return -ENAMETOOLONG;
-	if (mkdtemp(tmp) == NULL)
-		return -errno;
+	if (fd < 0)
+		return fd;
 	if (mamori_snprintf(node, sizeof(node), "%s/node", tmp) != 0)
 		fd = -ENAMETOOLONG;
 	else if (mknod(node, (want_type & S_IFMT) | 0600, want) < 0)

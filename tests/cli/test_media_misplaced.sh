@@ -18,7 +18,7 @@ HELPER=$B/mamori-udev AGENT=$B/mamori-agent
 loop_need unshare mount umount
 [ -x "$HELPER" ] && [ -x "$AGENT" ] || { echo "not ok - $HELPER and $AGENT are built"; exit 1; }
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/mamori-misplaced.XXXXXX")
+T=$(mktemp -d)
 PID=''
 cleanup() {
 	if [ -n "$PID" ]; then kill -TERM "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; fi

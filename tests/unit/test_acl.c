@@ -21,6 +21,7 @@
 #include "mamori/acl.h"
 #include "mamori/err.h"
 #include "mamori/media_apply.h"
+#include "tmpdir.h"
 
 /* tags and permissions of include/uapi/linux/posix_acl_xattr.h */
 enum { USER_OBJ = 1, USER = 2, GROUP_OBJ = 4, GROUP = 8, MASK = 0x10, OTHER = 0x20 };
@@ -131,11 +132,8 @@ static char dir[4096], file[4096 + 16], other[4096 + 16];
 static int
 make_file(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
-
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s/test-acl.XXXXXX", tmp != NULL && tmp[0] == '/' ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL)
+	if (test_tmpdir_make(dir, sizeof(dir)) < 0)
 		return -1;
 	snprintf(file, sizeof(file), "%s/node", dir);
 	snprintf(other, sizeof(other), "%s/other", dir);
@@ -148,9 +146,7 @@ static int
 remove_file(void **state)
 {
 	(void)state;
-	unlink(file);
-	unlink(other);
-	rmdir(dir);
+	test_tmpdir_remove(dir);
 	return 0;
 }
 

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "mamori/devnode.h"
+#include "tmpdir.h"
 #include "mamori/err.h"
 #include "mamori/media_apply.h"
 
@@ -55,11 +56,8 @@ static char dir[4096], path[4096 + 16];
 static int
 make_dir(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
-
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s/test-devnode.XXXXXX", tmp != NULL && tmp[0] == '/' ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL)
+	if (test_tmpdir_make(dir, sizeof(dir)) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/sdb1", dir);
 	return 0;
@@ -69,9 +67,7 @@ static int
 remove_dir(void **state)
 {
 	(void)state;
-	unlink(path);
-	rmdir(path);
-	rmdir(dir);
+	test_tmpdir_remove(dir);
 	return 0;
 }
 
