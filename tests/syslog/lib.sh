@@ -68,6 +68,16 @@ EOC
 	wait_until 30 listening "$port" || { echo "# collector $name not listening"; cat "$T/$name.out"; return 1; }
 }
 
+# start_stalled_collector PORT: a collector ("stall") whose file for this terminal is a FIFO
+# nobody reads: it blocks on the first event and acknowledges nothing.
+start_stalled_collector() {
+	mkdir -p "$T/stall"
+	for h in "$(hostname)" "$(hostname -s)"; do mkfifo "$T/stall/$h.log" 2>/dev/null; done
+	start_collector stall "$1" collector stall
+}
+# stalled: that collector's rsyslogd waits in openat(2) (syscall 257 on x86_64) on the FIFO.
+stalled() { grep -qs '^257 ' /proc/"$(cat "$T/stall.spawned")"/task/*/syscall; }
+
 listening() { ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
 
 # start_terminal PORT: rsyslogd with the shipped terminal file, collector on 127.0.0.1:PORT.

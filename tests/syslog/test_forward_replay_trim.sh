@@ -31,12 +31,9 @@ wait_until 30 sh -c "! test -e '$REPLAY'" && echo "ok - the read replay file is 
 stop term
 start_terminal "$PORT" || echo "not ok - terminal rsyslogd starts again"
 crash coll
-mkdir -p "$T/stall"
-for h in "$(hostname)" "$(hostname -s)"; do mkfifo "$T/stall/$h.log" 2>/dev/null; done
-start_collector stall "$PORT" collector stall || echo "not ok - the stalled collector starts"
+start_stalled_collector "$PORT" || echo "not ok - the stalled collector starts"
 emit 1 held
-blocked() { grep -qs '^257 ' /proc/"$(cat "$T/stall.spawned")"/task/*/syscall; }
-wait_until 60 blocked || echo "not ok - the collector did not block on the event"
+wait_until 60 stalled || echo "not ok - the collector did not block on the event"
 sleep 1
 crash stall
 start_collector coll "$PORT" collector || echo "not ok - the collector starts again"
