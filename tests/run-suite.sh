@@ -7,6 +7,10 @@ B=$1; shift
 TOTAL_P=0 TOTAL_F=0 TOTAL_S=0
 LOGDIR=$B/test-logs
 mkdir -p "$LOGDIR"
+# The failing tests again at the end, after the long logs: a reader of the tail (CI shows the
+# start and the end of the output) learns which test failed and its diagnostics.
+FAILURES=$LOGDIR/failures
+: >"$FAILURES"
 
 # cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s), listed below:" per group.
 count_cmocka() { # log -> "passed failed skipped"
@@ -27,6 +31,13 @@ tier_summary() { # name passed failed skipped
 	TOTAL_P=$((TOTAL_P + $2)); TOTAL_F=$((TOTAL_F + $3)); TOTAL_S=$((TOTAL_S + $4))
 }
 
+note_failures() { # name log pattern: the failing lines with the diagnostics that follow them
+	{
+		echo "failed: $1 (full log: $2)"
+		grep -E -A 6 "$3" "$2" | head -n 60
+	} >>"$FAILURES"
+}
+
 run_cmocka_bins() { # tier dir wrapper...
 	tier=$1 dir=$2; shift 2
 	P=0 F=0 S=0
@@ -38,7 +49,8 @@ run_cmocka_bins() { # tier dir wrapper...
 		set -- $(count_cmocka "$log") "$@"
 		p=$1 f=$2 s=$3; shift 3
 		if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-		[ "$f" -gt 0 ] && { echo "FAILED: $name ($tier, exit $rc), log follows"; cat "$log"; }
+		[ "$f" -gt 0 ] && { echo "FAILED: $name ($tier, exit $rc), log follows"; cat "$log"
+			note_failures "$tier/$name" "$log" '^\[  FAILED  \]|^\[  ERROR   \]'; }
 		P=$((P + p)); F=$((F + f)); S=$((S + s))
 	done
 	tier_summary "$tier" $P $F $S
@@ -68,7 +80,8 @@ run_tap_scripts() { # tier script...
 			echo "$tier: $(basename "$t") skipped: $(sed -n 's/^skip: //p' "$log" | head -n1)"
 			[ "$s" -eq 0 ] && s=1
 		fi
-		[ "$f" -gt 0 ] && { echo "FAILED: $t (exit $rc), log follows"; cat "$log"; }
+		[ "$f" -gt 0 ] && { echo "FAILED: $t (exit $rc), log follows"; cat "$log"
+			note_failures "$t" "$log" '^not ok '; }
 		P=$((P + p)); F=$((F + f)); S=$((S + s))
 	done
 	tier_summary "$tier" $P $F $S
@@ -85,5 +98,6 @@ for tier in "$@"; do
 	*) echo "run-suite: unknown tier $tier" >&2; exit 2 ;;
 	esac
 done
+[ -s "$FAILURES" ] && { echo; echo "==== failures"; cat "$FAILURES"; echo; }
 echo "total: $TOTAL_P passed, $TOTAL_F failed, $TOTAL_S skipped"
 [ $TOTAL_F -eq 0 ]
