@@ -87,14 +87,13 @@ struct enforce {
 	const struct mamori_media_dev *dev;
 	bool misplaced; /* a node's path held something else (reported) */
 	bool said;      /* that was reported already for this disk, and is still so */
+	bool every;     /* set each node's own flag, also on nodes that read read-only */
 	int was_ro;   /* 1 while every node was already read-only */
 	int fixed;    /* nodes the agent made read-only */
 	int failed;   /* first failure */
 	char failed_node[128];
 };
 
-/* Every node gets the flag, also a partition that reads read-only only because its disk
- * does: the partition's own flag still counts when the disk's is cleared. */
 void
 agent_report_misplaced(struct agent *a, const struct mamori_media_dev *dev, const char *node,
 		       dev_t devnum, enum mamori_node_found f, int r)
@@ -111,6 +110,12 @@ agent_report_misplaced(struct agent *a, const struct mamori_media_dev *dev, cons
 			 4);
 }
 
+/* At start and reload every node gets the flag, also a partition that reads read-only only
+ * because its disk does: the partition's own flag still counts when the disk's is cleared.
+ * On a udev event only a node that reads writable is opened: mamori-udev has set the flags
+ * of what the event announces, and an open of every partition at every event made a
+ * partition table re-read (BLKRRPART) fail with EBUSY. A partition left with its disk's flag
+ * alone gets its own at the re-check after the disk's is cleared. */
 static int
 enforce_node(const char *node, dev_t devnum, void *ctx)
 {
@@ -120,7 +125,12 @@ enforce_node(const char *node, dev_t devnum, void *ctx)
 
 	if (ro != 1)
 		e->was_ro = 0;
-	r = ro < 0 ? ro : mamori_media_set_readonly(node, devnum, NULL);
+	if (ro < 0)
+		r = ro;
+	else if (ro == 1 && !e->every && !mamori_node_misplaced(f))
+		r = 0;
+	else
+		r = mamori_media_set_readonly(node, devnum, NULL);
 	if (mamori_node_misplaced(f)) {
 		e->misplaced = true;
 		if (!e->said)
@@ -211,7 +221,7 @@ agent_consider(struct agent *a, const char *syspath, enum agent_origin why)
 {
 	struct mamori_media_dev dev;
 	struct mamori_media_decision dec;
-	struct enforce e = {.a = a, .dev = &dev, .was_ro = 1};
+	struct enforce e = {.a = a, .dev = &dev, .was_ro = 1, .every = why != AGENT_AT_EVENT};
 	struct agent_disk *known;
 	char disk_path[PATH_MAX];
 	enum mamori_media_class cls;

@@ -240,8 +240,10 @@ tm_announce_loop() {
 		vm_plug_stick ann "$VM_RUN/ann.img" && plugged blocks ann || return 1
 		d=$(tm_disk ann)
 		vm_query wait 20 test -b "/dev/${d}2" && tm_ro "$d" 2 || return 1
-		VM_EXEC_TIMEOUT=300 vm_exec "for i in \$(seq 12); do blockdev --rereadpt /dev/$d; udevadm settle; done" ||
-			return 1
+		# every re-read must work: the agent never holds a partition open (BLKRRPART fails
+		# with EBUSY then), neither at its re-check nor for the events a re-read sends
+		VM_EXEC_TIMEOUT=300 vm_exec "for i in \$(seq 12); do blockdev --rereadpt /dev/$d || exit 1; udevadm settle; done" ||
+			{ vm_log "a partition table re-read of $d failed"; return 1; }
 		unplugged ann || return 1
 	done
 }
