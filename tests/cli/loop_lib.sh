@@ -6,6 +6,8 @@
 #   loop_setup DIR        $DIR/disk.img attached: sets LOOP (/dev/loopN) and NAME (loopN)
 #   loop_cleanup          flags cleared, detached (call from the EXIT trap)
 #   loop_ro_all 0|1       the flag on the disk and both partitions is as given
+#   eventually CMD...     CMD until it succeeds, at most 15 s (the agent re-checks every second);
+#                         the last try's output is shown
 # shellcheck shell=sh
 LOOP='' NAME=''
 
@@ -43,4 +45,13 @@ loop_ro_all() { # want
 	for n in "$LOOP" "${LOOP}p1" "${LOOP}p2"; do
 		[ "$(blockdev --getro "$n")" = "$1" ] || { echo "# $n: ro=$(blockdev --getro "$n")"; return 1; }
 	done
+}
+
+eventually() {
+	i=0
+	while [ "$i" -lt 150 ]; do
+		"$@" 2>/dev/null && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	"$@"
 }

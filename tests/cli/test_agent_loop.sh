@@ -37,15 +37,6 @@ check() { # what command...
 	what=$1; shift
 	if "$@"; then ok "$what"; else not_ok "$what"; fi
 }
-# Poll until the command succeeds, at most 15 s: the agent re-checks every second.
-eventually() {
-	i=0
-	while [ "$i" -lt 150 ]; do
-		"$@" 2>/dev/null && return 0
-		sleep 0.1; i=$((i + 1))
-	done
-	"$@"
-}
 
 # ---- a disk with two partitions: ext4 on the first, ext2 on the second ---------------------
 loop_setup "$T"

@@ -70,7 +70,6 @@ no_fail_about_disk() {
 	! printf '%s\n' "$OUT" | grep -E "^FAIL .*$LOOP(p[0-9]+)? " | grep -q . ||
 		{ printf '%s\n' "$OUT" | grep "^FAIL .*$LOOP" | sed 's/^/# /'; return 1; }
 }
-eventually() { i=0; until "$@" 2>/dev/null; do i=$((i + 1)); [ $i -lt 150 ] || return 1; sleep 0.1; done; }
 
 NOAGENT="FAIL  media: mamori-agent is not running for $T/test.conf: a read-only flag cleared by hand is not restored and read-write mounts are not undone (new devices are still made read-only by the udev rules). Start it: systemctl start mamori-agent."
 

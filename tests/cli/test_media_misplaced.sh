@@ -36,14 +36,6 @@ check() { # what command...
 	what=$1; shift
 	if "$@"; then ok "$what"; else not_ok "$what"; fi
 }
-eventually() {
-	i=0
-	while [ "$i" -lt 150 ]; do
-		"$@" 2>/dev/null && return 0
-		sleep 0.1; i=$((i + 1))
-	done
-	"$@"
-}
 
 loop_setup "$T"
 DISK=$(readlink -f "/sys/class/block/$NAME" | sed 's|^/sys||')
