@@ -9,25 +9,8 @@
 
 #include <cmocka.h>
 
-#include "mamori/config.h"
+#include "config_fixture.h"
 #include "mamori/media.h"
-
-static struct mamori_config *cfg;
-
-static int
-setup(void **state)
-{
-	(void)state;
-	return mamori_config_defaults(&cfg);
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	mamori_config_free(&cfg);
-	return 0;
-}
 
 static struct mamori_media_dev
 block(const char *sysname, bool is_virtual)
@@ -49,7 +32,7 @@ kernel_made_devices_are_virtual(void **state)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		struct mamori_media_dev d = block(names[i], true);
 
-		assert_int_equal(mamori_media_classify(&d, &cfg->media), MAMORI_MC_VIRTUAL);
+		assert_int_equal(mamori_media_classify(&d, &test_cfg->media), MAMORI_MC_VIRTUAL);
 	}
 }
 
@@ -59,12 +42,12 @@ loop_only_when_configured(void **state)
 	struct mamori_media_dev d = block("loop0", true);
 
 	(void)state;
-	cfg->media.loop = true;
-	assert_int_equal(mamori_media_classify(&d, &cfg->media), MAMORI_MC_LOOP);
+	test_cfg->media.loop = true;
+	assert_int_equal(mamori_media_classify(&d, &test_cfg->media), MAMORI_MC_LOOP);
 	strcpy(d.sysname, "dm-1");
 	strcpy(d.disk, "dm-1");
-	assert_int_equal(mamori_media_classify(&d, &cfg->media), MAMORI_MC_VIRTUAL);
-	cfg->media.loop = false;
+	assert_int_equal(mamori_media_classify(&d, &test_cfg->media), MAMORI_MC_VIRTUAL);
+	test_cfg->media.loop = false;
 	/* no configuration: never loop */
 	strcpy(d.disk, "loop0");
 	assert_int_equal(mamori_media_classify(&d, NULL), MAMORI_MC_VIRTUAL);
@@ -78,17 +61,17 @@ mmc_emmc_internal_sd_card_removable(void **state)
 	(void)state;
 	d.on_mmc = true;
 	strcpy(d.mmc_type, "MMC");
-	assert_int_equal(mamori_media_classify(&d, &cfg->media), MAMORI_MC_INTERNAL);
+	assert_int_equal(mamori_media_classify(&d, &test_cfg->media), MAMORI_MC_INTERNAL);
 	d.removable = true; /* an MMC card in a slot */
-	assert_int_equal(mamori_media_classify(&d, &cfg->media), MAMORI_MC_SD);
+	assert_int_equal(mamori_media_classify(&d, &test_cfg->media), MAMORI_MC_SD);
 	d.removable = false;
 	strcpy(d.mmc_type, "SD");
-	assert_int_equal(mamori_media_classify(&d, &cfg->media), MAMORI_MC_SD);
+	assert_int_equal(mamori_media_classify(&d, &test_cfg->media), MAMORI_MC_SD);
 	strcpy(d.mmc_type, "");
-	assert_int_equal(mamori_media_classify(&d, &cfg->media), MAMORI_MC_SD);
+	assert_int_equal(mamori_media_classify(&d, &test_cfg->media), MAMORI_MC_SD);
 	strcpy(d.mmc_type, "MMC");
 	d.on_usb = true; /* a USB card reader */
-	assert_int_equal(mamori_media_classify(&d, &cfg->media), MAMORI_MC_SD);
+	assert_int_equal(mamori_media_classify(&d, &test_cfg->media), MAMORI_MC_SD);
 }
 
 static void
@@ -98,19 +81,19 @@ other_hotplug_and_internal_disks(void **state)
 
 	(void)state;
 	d.scsi_type = 0;
-	assert_int_equal(mamori_media_classify(&d, &cfg->media), MAMORI_MC_INTERNAL);
+	assert_int_equal(mamori_media_classify(&d, &test_cfg->media), MAMORI_MC_INTERNAL);
 	d.removable = true; /* SCSI RMB bit, e.g. a SATA dock */
-	assert_int_equal(mamori_media_classify(&d, &cfg->media), MAMORI_MC_HOTPLUG);
+	assert_int_equal(mamori_media_classify(&d, &test_cfg->media), MAMORI_MC_HOTPLUG);
 	d.removable = false;
 	d.on_hotplug_bus = true; /* FireWire or Thunderbolt */
-	assert_int_equal(mamori_media_classify(&d, &cfg->media), MAMORI_MC_HOTPLUG);
+	assert_int_equal(mamori_media_classify(&d, &test_cfg->media), MAMORI_MC_HOTPLUG);
 	d.on_hotplug_bus = false;
 	d.on_usb = true;
 	strcpy(d.usb_driver, "ums-realtek");
-	assert_int_equal(mamori_media_classify(&d, &cfg->media), MAMORI_MC_USB_STORAGE);
+	assert_int_equal(mamori_media_classify(&d, &test_cfg->media), MAMORI_MC_USB_STORAGE);
 	d.on_usb = false;
 	d.scsi_type = 5; /* SATA DVD writer */
-	assert_int_equal(mamori_media_classify(&d, &cfg->media), MAMORI_MC_OPTICAL);
+	assert_int_equal(mamori_media_classify(&d, &test_cfg->media), MAMORI_MC_OPTICAL);
 }
 
 static void
@@ -119,9 +102,9 @@ generic_nodes_of_other_scsi_devices_are_ignored(void **state)
 	struct mamori_media_dev d = {.subsystem = "scsi_generic", .scsi_type = 0};
 
 	(void)state;
-	assert_int_equal(mamori_media_classify(&d, &cfg->media), MAMORI_MC_IGNORED);
+	assert_int_equal(mamori_media_classify(&d, &test_cfg->media), MAMORI_MC_IGNORED);
 	d.scsi_type = 4; /* WORM */
-	assert_int_equal(mamori_media_classify(&d, &cfg->media), MAMORI_MC_OPTICAL);
+	assert_int_equal(mamori_media_classify(&d, &test_cfg->media), MAMORI_MC_OPTICAL);
 }
 
 static struct mamori_media_decision
@@ -141,18 +124,18 @@ storage_policies(void **state)
 	struct mamori_media_decision r;
 
 	(void)state;
-	r = decide(MAMORI_MC_USB_STORAGE, &d, &cfg->media);
+	r = decide(MAMORI_MC_USB_STORAGE, &d, &test_cfg->media);
 	assert_int_equal(r.action, MAMORI_MA_READONLY);
 	assert_true(r.set_readonly);
-	cfg->media.policy = MAMORI_MEDIA_DENY;
-	r = decide(MAMORI_MC_SD, &d, &cfg->media);
+	test_cfg->media.policy = MAMORI_MEDIA_DENY;
+	r = decide(MAMORI_MC_SD, &d, &test_cfg->media);
 	assert_int_equal(r.action, MAMORI_MA_DENY);
 	assert_true(r.set_readonly); /* deny falls back to read-only, never to writable */
-	cfg->media.policy = MAMORI_MEDIA_AUDIT;
-	r = decide(MAMORI_MC_HOTPLUG, &d, &cfg->media);
+	test_cfg->media.policy = MAMORI_MEDIA_AUDIT;
+	r = decide(MAMORI_MC_HOTPLUG, &d, &test_cfg->media);
 	assert_int_equal(r.action, MAMORI_MA_AUDIT);
 	assert_false(r.set_readonly);
-	cfg->media.policy = MAMORI_MEDIA_READONLY;
+	test_cfg->media.policy = MAMORI_MEDIA_READONLY;
 }
 
 static void
@@ -162,20 +145,20 @@ optical_policies(void **state)
 	struct mamori_media_decision r;
 
 	(void)state;
-	cfg->media.policy = MAMORI_MEDIA_AUDIT; /* optical has its own setting */
-	r = decide(MAMORI_MC_OPTICAL, &d, &cfg->media);
+	test_cfg->media.policy = MAMORI_MEDIA_AUDIT; /* optical has its own setting */
+	r = decide(MAMORI_MC_OPTICAL, &d, &test_cfg->media);
 	assert_int_equal(r.action, MAMORI_MA_READONLY);
 	assert_true(r.strip_uaccess);
 	assert_int_equal(r.node_mode, 0640);
-	cfg->media.optical = MAMORI_MEDIA_DENY;
-	r = decide(MAMORI_MC_OPTICAL, &d, &cfg->media);
+	test_cfg->media.optical = MAMORI_MEDIA_DENY;
+	r = decide(MAMORI_MC_OPTICAL, &d, &test_cfg->media);
 	assert_int_equal(r.node_mode, 0600);
-	cfg->media.optical = MAMORI_MEDIA_AUDIT;
-	r = decide(MAMORI_MC_OPTICAL, &d, &cfg->media);
+	test_cfg->media.optical = MAMORI_MEDIA_AUDIT;
+	r = decide(MAMORI_MC_OPTICAL, &d, &test_cfg->media);
 	assert_false(r.strip_uaccess);
 	assert_int_equal(r.node_mode, 0);
-	cfg->media.optical = MAMORI_MEDIA_READONLY;
-	cfg->media.policy = MAMORI_MEDIA_READONLY;
+	test_cfg->media.optical = MAMORI_MEDIA_READONLY;
+	test_cfg->media.policy = MAMORI_MEDIA_READONLY;
 }
 
 static void
@@ -185,14 +168,14 @@ mtp_policies(void **state)
 	struct mamori_media_decision r;
 
 	(void)state;
-	r = decide(MAMORI_MC_MTP, &d, &cfg->media);
+	r = decide(MAMORI_MC_MTP, &d, &test_cfg->media);
 	assert_int_equal(r.action, MAMORI_MA_BLOCK);
 	assert_true(r.strip_uaccess);
-	cfg->media.mtp = MAMORI_CLASS_AUDIT;
-	r = decide(MAMORI_MC_MTP, &d, &cfg->media);
+	test_cfg->media.mtp = MAMORI_CLASS_AUDIT;
+	r = decide(MAMORI_MC_MTP, &d, &test_cfg->media);
 	assert_int_equal(r.action, MAMORI_MA_AUDIT);
 	assert_false(r.strip_uaccess);
-	cfg->media.mtp = MAMORI_CLASS_DENY;
+	test_cfg->media.mtp = MAMORI_CLASS_DENY;
 }
 
 static void
@@ -222,25 +205,25 @@ allowlist_matches_vid_pid_serial_exactly(void **state)
 	struct mamori_media_decision r;
 
 	(void)state;
-	cfg->media.allow = e;
-	cfg->media.n_allow = 2;
+	test_cfg->media.allow = e;
+	test_cfg->media.n_allow = 2;
 	strcpy(d.id.vid, "0781");
 	strcpy(d.id.pid, "5567");
 	strcpy(d.id.serial, "4C530001");
-	r = decide(MAMORI_MC_USB_STORAGE, &d, &cfg->media);
+	r = decide(MAMORI_MC_USB_STORAGE, &d, &test_cfg->media);
 	assert_ptr_equal(r.allowed, &e[0]);
 	assert_int_equal(r.action, MAMORI_MA_READWRITE);
 	assert_false(r.set_readonly);
 	strcpy(d.id.serial, "AB:CD");
-	assert_ptr_equal(decide(MAMORI_MC_USB_STORAGE, &d, &cfg->media).allowed, &e[1]);
+	assert_ptr_equal(decide(MAMORI_MC_USB_STORAGE, &d, &test_cfg->media).allowed, &e[1]);
 	/* serials are exact: case and prefixes do not match */
 	strcpy(d.id.serial, "4c530001");
-	assert_null(decide(MAMORI_MC_USB_STORAGE, &d, &cfg->media).allowed);
+	assert_null(decide(MAMORI_MC_USB_STORAGE, &d, &test_cfg->media).allowed);
 	strcpy(d.id.serial, "4C53000");
-	assert_null(decide(MAMORI_MC_USB_STORAGE, &d, &cfg->media).allowed);
+	assert_null(decide(MAMORI_MC_USB_STORAGE, &d, &test_cfg->media).allowed);
 	/* no serial: never allowlisted */
 	strcpy(d.id.serial, "");
-	r = decide(MAMORI_MC_USB_STORAGE, &d, &cfg->media);
+	r = decide(MAMORI_MC_USB_STORAGE, &d, &test_cfg->media);
 	assert_null(r.allowed);
 	assert_true(r.set_readonly);
 	/* the hex digits of the ids ignore case */
@@ -248,16 +231,16 @@ allowlist_matches_vid_pid_serial_exactly(void **state)
 	strcpy(d.id.pid, "5567");
 	strcpy(e[0].pid, "55AB");
 	strcpy(d.id.pid, "55ab");
-	assert_ptr_equal(decide(MAMORI_MC_USB_STORAGE, &d, &cfg->media).allowed, &e[0]);
+	assert_ptr_equal(decide(MAMORI_MC_USB_STORAGE, &d, &test_cfg->media).allowed, &e[0]);
 	/* an internal disk is never touched, listed or not */
-	assert_int_equal(decide(MAMORI_MC_INTERNAL, &d, &cfg->media).action, MAMORI_MA_NONE);
+	assert_int_equal(decide(MAMORI_MC_INTERNAL, &d, &test_cfg->media).action, MAMORI_MA_NONE);
 	/* an allowlisted phone with readwrite is usable, with readonly refused */
-	r = decide(MAMORI_MC_MTP, &d, &cfg->media);
+	r = decide(MAMORI_MC_MTP, &d, &test_cfg->media);
 	assert_int_equal(r.action, MAMORI_MA_READWRITE);
 	e[0].policy = MAMORI_MEDIA_READONLY;
-	assert_int_equal(decide(MAMORI_MC_MTP, &d, &cfg->media).action, MAMORI_MA_BLOCK);
-	cfg->media.allow = NULL;
-	cfg->media.n_allow = 0;
+	assert_int_equal(decide(MAMORI_MC_MTP, &d, &test_cfg->media).action, MAMORI_MA_BLOCK);
+	test_cfg->media.allow = NULL;
+	test_cfg->media.n_allow = 0;
 }
 
 static void
@@ -310,5 +293,5 @@ main(void)
 		cmocka_unit_test(names),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, test_cfg_setup, test_cfg_teardown);
 }

@@ -11,25 +11,8 @@
 
 #include <cmocka.h>
 
-#include "mamori/config.h"
+#include "config_fixture.h"
 #include "mamori/media.h"
-
-static struct mamori_config *cfg;
-
-static int
-setup(void **state)
-{
-	(void)state;
-	return mamori_config_defaults(&cfg);
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	mamori_config_free(&cfg);
-	return 0;
-}
 
 /* QEMU's usb-mtp as the VM bench records it: 06/01/01 on the device's interface */
 static struct mamori_media_dev
@@ -54,11 +37,11 @@ phone_kept_from_users_is_rechecked(void **state)
 	struct mamori_media_dev d = phone();
 
 	(void)state;
-	assert_true(mamori_media_phone_kept(&d, &cfg->media)); /* shipped default: mtp = deny */
+	assert_true(mamori_media_phone_kept(&d, &test_cfg->media)); /* shipped default: mtp = deny */
 	assert_true(mamori_media_phone_kept(&d, NULL));        /* no configuration: fail closed */
-	cfg->media.mtp = MAMORI_CLASS_AUDIT;
-	assert_false(mamori_media_phone_kept(&d, &cfg->media)); /* usable and reported: its own ACL */
-	cfg->media.mtp = MAMORI_CLASS_DENY;
+	test_cfg->media.mtp = MAMORI_CLASS_AUDIT;
+	assert_false(mamori_media_phone_kept(&d, &test_cfg->media)); /* usable and reported: its own ACL */
+	test_cfg->media.mtp = MAMORI_CLASS_DENY;
 }
 
 static void
@@ -70,13 +53,13 @@ allowlist_entry_decides(void **state)
 	struct mamori_media_dev d = phone();
 
 	(void)state;
-	cfg->media.allow = &e;
-	cfg->media.n_allow = 1;
-	assert_false(mamori_media_phone_kept(&d, &cfg->media));
+	test_cfg->media.allow = &e;
+	test_cfg->media.n_allow = 1;
+	assert_false(mamori_media_phone_kept(&d, &test_cfg->media));
 	e.policy = MAMORI_MEDIA_READONLY; /* MTP has no read-only: refused */
-	assert_true(mamori_media_phone_kept(&d, &cfg->media));
-	cfg->media.allow = NULL;
-	cfg->media.n_allow = 0;
+	assert_true(mamori_media_phone_kept(&d, &test_cfg->media));
+	test_cfg->media.allow = NULL;
+	test_cfg->media.n_allow = 0;
 }
 
 static void
@@ -86,19 +69,19 @@ other_usb_devices_are_not_phones(void **state)
 
 	(void)state;
 	d.mtp = false; /* a stick's or a keyboard's usb_device */
-	assert_false(mamori_media_phone_kept(&d, &cfg->media));
+	assert_false(mamori_media_phone_kept(&d, &test_cfg->media));
 	d = phone();
 	strcpy(d.devtype, "usb_interface"); /* the interface has no node of its own */
-	assert_false(mamori_media_phone_kept(&d, &cfg->media));
+	assert_false(mamori_media_phone_kept(&d, &test_cfg->media));
 	d = phone();
 	d.devnode[0] = '\0';
-	assert_false(mamori_media_phone_kept(&d, &cfg->media));
+	assert_false(mamori_media_phone_kept(&d, &test_cfg->media));
 	d = phone();
 	d.devnum = 0;
-	assert_false(mamori_media_phone_kept(&d, &cfg->media));
+	assert_false(mamori_media_phone_kept(&d, &test_cfg->media));
 	d = phone();
 	strcpy(d.subsystem, "block");
-	assert_false(mamori_media_phone_kept(&d, &cfg->media));
+	assert_false(mamori_media_phone_kept(&d, &test_cfg->media));
 }
 
 int
@@ -110,5 +93,5 @@ main(void)
 		cmocka_unit_test(other_usb_devices_are_not_phones),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, test_cfg_setup, test_cfg_teardown);
 }
