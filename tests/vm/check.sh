@@ -255,7 +255,7 @@ media_mount_readonly() {
 }
 
 media_event_logged() {
-	vm_exec "grep '^MAMORI-MEDIA-101 ' /var/log/mamori/events.log |
+	vm_until 10 "grep '^MAMORI-MEDIA-101 ' /var/log/mamori/events.log |
 		grep 'dev=/dev/${MEDIA_DISK}1 ' | grep 'serial=stick2' | grep -q 'label=STICK2'" ||
 		{ vm_exec 'tail -n 5 /var/log/mamori/events.log; ls -la /run/mamori' | sed 's/^/# /'; return 1; }
 }
@@ -306,12 +306,12 @@ test_media_udev() {
 agent_active() { vm_exec 'systemctl is-active --quiet mamori-agent'; }
 
 agent_started_logged() {
-	vm_exec "grep -q '^MAMORI-AGENT-301 .* config=ok ' /var/log/mamori/events.log"
+	vm_until 10 "grep -q '^MAMORI-AGENT-301 .* config=ok ' /var/log/mamori/events.log"
 }
 
 # The stick present at power-on was there before the package: the agent lists it at start.
 agent_boot_stick_listed() {
-	vm_exec "grep '^MAMORI-AGENT-305 ' /var/log/mamori/events.log | grep 'when=start' |
+	vm_until 10 "grep '^MAMORI-AGENT-305 ' /var/log/mamori/events.log | grep 'when=start' |
 		grep -q 'serial=boot-stick'"
 }
 
@@ -332,7 +332,7 @@ agent_restores_setrw() {
 }
 
 agent_tamper_logged() {
-	vm_exec "sleep 1; grep '^MAMORI-AGENT-306 ' /var/log/mamori/events.log | grep -q 'serial=stick3'"
+	vm_until 10 "grep '^MAMORI-AGENT-306 ' /var/log/mamori/events.log | grep -q 'serial=stick3'"
 }
 
 # The window between --setrw and the agent's next look, used for a read-write mount: the agent

@@ -203,6 +203,13 @@ vm_qmp() { vm_py qmp "$VM_QMP" "$@"; }
 # vm-query (tests/vm/guest/vm-query) in the guest: kernel objects behind a device.
 vm_query() { vm_exec "sh /run/vm-query $*"; }
 
+# A shell condition in the guest, tried every 0.1 s until it holds, at most SECONDS: events
+# reach the durable log and syslog a moment after what caused them, sooner or later
+# depending on the machine's load.
+vm_until() { # seconds condition
+	vm_exec "i=0; until $2; do i=\$((i + 1)); [ \$i -lt $(($1 * 10)) ] || exit 1; sleep 0.1; done"
+}
+
 # Failure context for the test log: end of the serial console and of the kernel log.
 vm_diag() {
 	echo "# --- serial console (last 15 lines) ---"

@@ -59,7 +59,7 @@ tm_misplaced_ok() { # disk from-line
 			$ev | grep '^MAMORI-MEDIA-116 .*dev=/dev/${1}1 disk=$1 .*found=\"regular file\" .* readonly=1 ' >/dev/null && exit 0
 			sleep 0.1; done; $ev | grep '^MAMORI-MEDIA-116 '; exit 1" ||
 		{ vm_log "no MAMORI-MEDIA-116 readonly=1 from mamori-udev and the agent for /dev/${1}1"; return 1; }
-	vm_exec "grep 'mamori-udev\[[0-9]*\]: MAMORI-MEDIA-116 .*dev=/dev/${1}1 ' /var/log/auth.log >/dev/null" ||
+	vm_until 10 "grep 'mamori-udev\[[0-9]*\]: MAMORI-MEDIA-116 .*dev=/dev/${1}1 ' /var/log/auth.log >/dev/null" ||
 		{ vm_log "MAMORI-MEDIA-116 not in /var/log/auth.log"; return 1; }
 	vm_exec "grep -qx 1 /sys/block/$1/${1}1/ro" || { vm_log "${1}1 writable"; return 1; }
 	tm_no_false_107 "$1" "$2" || return 1
@@ -129,9 +129,9 @@ tm_event() { # id pattern...
 	ev_id=$1; shift
 	ev_f="grep '^$ev_id '" ev_s="grep 'mamori-udev\\[[0-9]*\\]: $ev_id '"
 	for ev_p in "$@"; do ev_f="$ev_f | grep -e '$ev_p'" ev_s="$ev_s | grep -e '$ev_p'"; done
-	vm_exec "sleep 1; $ev_f $TM_LOG >/dev/null" ||
+	vm_until 10 "$ev_f $TM_LOG >/dev/null" ||
 		{ vm_log "$ev_id $* not in $TM_LOG"; vm_exec "tail -n 3 $TM_LOG" | sed 's/^/# /'; return 1; }
-	vm_exec "$ev_s /var/log/auth.log >/dev/null" || { vm_log "$ev_id $* not in /var/log/auth.log"; return 1; }
+	vm_until 10 "$ev_s /var/log/auth.log >/dev/null" || { vm_log "$ev_id $* not in /var/log/auth.log"; return 1; }
 }
 
 # ---- the users: one in the cdrom group, one with the active session of seat0 ------------
@@ -339,9 +339,9 @@ tm_phone_acl_stripped() { # node
 	vm_exec "for i in \$(seq 30); do getfacl -cp $1 | grep -q '^user:hana:' || exit 0; sleep 0.1; done
 		getfacl -cp $1; exit 1" || { vm_log "the ACL on $1 still there after 3 s"; return 1; }
 	! tm_open_rw hana "$1" || { vm_log "hana opened $1 after the ACL was removed"; return 1; }
-	vm_exec "grep '^MAMORI-MEDIA-117 .*dev=$1 .*class=mtp ' $TM_LOG >/dev/null" ||
+	vm_until 10 "grep '^MAMORI-MEDIA-117 .*dev=$1 .*class=mtp ' $TM_LOG >/dev/null" ||
 		{ vm_log "no MAMORI-MEDIA-117 for $1"; vm_exec "tail -n 3 $TM_LOG" | sed 's/^/# /'; return 1; }
-	vm_exec "grep 'mamori-agent\[[0-9]*\]: MAMORI-MEDIA-117 .*dev=$1 ' /var/log/auth.log >/dev/null" ||
+	vm_until 10 "grep 'mamori-agent\[[0-9]*\]: MAMORI-MEDIA-117 .*dev=$1 ' /var/log/auth.log >/dev/null" ||
 		{ vm_log "MAMORI-MEDIA-117 not in /var/log/auth.log"; return 1; }
 }
 tm_phone_ok() { # id dir policy
