@@ -1,5 +1,6 @@
 /* Sequence numbers: persisted across reporters, never repeated, and a store that was tampered
- * with is refused and reported rather than repaired. */
+ * with is refused and reported rather than repaired. After a crash the store may be behind the
+ * durable log (it is not fdatasync'd for every number): the log, or its rotated copy, wins. */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>

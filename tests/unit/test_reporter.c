@@ -353,8 +353,8 @@ run_emitters(struct event_fixture *f)
 	}
 }
 
-/* The state a crash between the number's fdatasync and the line's leaves: one more number
- * taken in the store, no line for it. */
+/* The state a crash (or a killed process) between the number's write to the store and the
+ * line's fdatasync leaves: one more number taken in the store, no line for it. */
 static void
 take_number_without_line(struct event_fixture *f)
 {
