@@ -14,10 +14,10 @@
  *   N is taken again. Its line was never durable and its syslog copy is sent only after the
  *   append returns, so no copy of N exists (but see the last point).
  * - crash after the line was fdatasync'd: the log ends at N, the store holds N or less: N+1.
- * - crash in the middle of an append: the log ends in a half line after line N-1 (the
- *   filesystem shows an append in order: ext4 data=ordered, xfs and btrfs do); the whole line
- *   before it counts, and the next line is fdatasync'd here as well, since it is glued to the
- *   half line and will not vouch for itself.
+ * - crash in the middle of an append: the log ends in a half line after line N-1 (this relies
+ *   on the filesystem never showing the end of an append without its start, as ext4 in its
+ *   default data=ordered mode does not); the whole line before it counts, and the next number
+ *   is fdatasync'd here as well, since its line is glued to the half one and may not vouch.
  * - the log renamed by logrotate (conf/logrotate.mamori: to <log>.1, not compressed before the
  *   next rotation, and no rotation of a missing or empty log): a missing or empty log vouches
  *   for nothing and a crash after the rename may have left the store behind, so <log>.1's last
@@ -27,11 +27,11 @@
  *   the log again.
  * - not closed: rsyslog's imfile may read and forward a line from the page cache before its
  *   fdatasync completes; a crash that loses the line then hands its number out again, and the
- *   collector holds two events under one number. Only a sync here before the append closes
- *   that (then the number would be skipped, not given back); the window is the log's
- *   fdatasync, as it was with reclaiming since the number was first given back after a crash.
+ *   collector holds two events under one number. The window is the log's fdatasync; giving
+ *   the number back after a crash (above) had it with two fsyncs as well, and only a sync
+ *   here before the append together with never giving a number back (a gap instead) closes it.
  *   A log moved away by hand (not to <log>.1) shortly before a crash can also lose the truth:
- *   the numbers taken since the store's last write-back are handed out again. */
+ *   the numbers taken since the store was last written back are handed out again. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>

@@ -382,7 +382,7 @@ number_taken_by_a_crash_is_given_back(void **state)
 }
 
 /* Only the one number just after the log's last line: two numbers without lines, or a log
- * with no line to compare (rotated away), and the numbers stay taken. */
+ * with no line to compare (emptied, and no rotated copy), and the numbers stay taken. */
 static void
 numbers_are_given_back_only_after_the_last_line(void **state)
 {
