@@ -122,37 +122,51 @@ mamori_evlog_append(int fd, const char *line, size_t len)
 	return r;
 }
 
+/* The last whole line of buf[0..n), whose first byte is at file offset start: NULL when it may
+ * begin before the buffer. A half line after it (no newline yet) is skipped. */
+static char *
+last_whole_line(char *buf, size_t n, off_t start, bool *ret_half)
+{
+	char *end = memrchr(buf, '\n', n), *line;
+
+	if (end == NULL)
+		return NULL;
+	*ret_half = end != buf + n - 1;
+	*end = '\0';
+	line = memrchr(buf, '\n', (size_t)(end - buf));
+	if (line == NULL && start != 0)
+		return NULL;
+	return line ? line + 1 : buf;
+}
+
 int
 mamori_evlog_last_seq(int fd, const char *stream, uint64_t *ret_seq)
 {
-	char buf[MAMORI_EVENT_LINE_MAX + 2];
+	/* a whole line and a half one after it: two lines at most, and the newline before */
+	char buf[2 * MAMORI_EVENT_LINE_MAX + 1];
 	struct mamori_revent ev;
 	struct stat st;
+	bool half = false;
 	size_t want;
 	ssize_t n;
 	char *line;
 
 	if (fstat(fd, &st) < 0)
 		return -errno;
-	want = st.st_size < (off_t)sizeof(buf) - 1 ? (size_t)st.st_size : sizeof(buf) - 1;
+	want = st.st_size < (off_t)sizeof(buf) ? (size_t)st.st_size : sizeof(buf);
 	do
 		n = pread(fd, buf, want, st.st_size - (off_t)want);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
-	/* a whole last line: ends in a newline, and starts after one or at the file's start */
-	if (n < 2 || (size_t)n != want || buf[n - 1] != '\n')
+	if ((size_t)n != want ||
+	    (line = last_whole_line(buf, want, st.st_size - (off_t)want, &half)) == NULL)
 		return -ENOENT;
-	buf[n - 1] = '\0';
-	line = memrchr(buf, '\n', (size_t)n - 1);
-	if (line == NULL && (off_t)want != st.st_size)
-		return -ENOENT;
-	line = line ? line + 1 : buf;
 	if (mamori_rline_parse(line, strlen(line), &ev) != MAMORI_RLINE_EVENT || ev.seq == 0 ||
 	    ev.stream.len != strlen(stream) || memcmp(ev.stream.p, stream, ev.stream.len) != 0)
 		return -ENOENT;
 	*ret_seq = ev.seq;
-	return 0;
+	return half ? 1 : 0;
 }
 
 bool

@@ -1,9 +1,42 @@
 /* The sequence store: "<16 hex stream id> <20-digit number>\n", 38 bytes rewritten in place.
- * A record this small sits in one sector, so pwrite+fdatasync replaces it whole; no temporary
- * file and rename is needed, which keeps one event at two fsyncs. */
+ * A record this small sits in one sector, so a pwrite replaces it whole; no temporary file and
+ * rename is needed.
+ *
+ * One fdatasync per event, the durable log's. Every number is written here (pwrite) before its
+ * line is appended, but it is made durable here only when the log cannot vouch for it. After a
+ * clean run the store (page cache) holds the last number taken; after a crash it may hold any
+ * older one, written back by the kernel on its own. The log's last whole line is the truth then,
+ * since every line whose append returned was fdatasync'd and lines go in number order under
+ * the lock. mamori_seq_settle reads it before a number is taken, under the lock:
+ *
+ * - crash (or a killed process) after the number N was written here, before its line was
+ *   durable: the store holds N (the write reached the disk) or less, the log ends at N-1.
+ *   N is taken again. Its line was never durable and its syslog copy is sent only after the
+ *   append returns, so no copy of N exists (but see the last point).
+ * - crash after the line was fdatasync'd: the log ends at N, the store holds N or less: N+1.
+ * - crash in the middle of an append: the log ends in a half line after line N-1 (this relies
+ *   on the filesystem never showing the end of an append without its start, as ext4 in its
+ *   default data=ordered mode does not); the whole line before it counts, and the next number
+ *   is fdatasync'd here as well, since its line is glued to the half one and may not vouch.
+ * - the log renamed by logrotate (conf/logrotate.mamori: to <log>.1, not compressed before the
+ *   next rotation, and no rotation of a missing or empty log): a missing or empty log vouches
+ *   for nothing and a crash after the rename may have left the store behind, so <log>.1's last
+ *   line counts too, and the first number of the new log is fdatasync'd here as before.
+ * - the log's end is no line of this stream (the store was made anew, or the log was damaged):
+ *   the store alone counts, and its numbers are fdatasync'd until a line of this stream ends
+ *   the log again.
+ * - not closed: rsyslog's imfile may read and forward a line from the page cache before its
+ *   fdatasync completes; a crash that loses the line then hands its number out again, and the
+ *   collector holds two events under one number. The window is the log's fdatasync; giving
+ *   the number back after a crash (above) had it with two fsyncs as well, and only a sync
+ *   here before the append together with never giving a number back (a gap instead) closes it.
+ *   A log moved away by hand (not to <log>.1) shortly before a crash can also lose the truth:
+ *   the numbers taken since the store was last written back are handed out again. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -48,8 +81,9 @@ open_store(const char *path)
 	return -EAGAIN;
 }
 
+/* Write the record; sync: make it durable before returning. */
 static int
-write_record(int fd, const char *stream, uint64_t seq)
+write_record(int fd, const char *stream, uint64_t seq, bool sync)
 {
 	char rec[RECORD_LEN + 1];
 	ssize_t n;
@@ -62,7 +96,7 @@ write_record(int fd, const char *stream, uint64_t seq)
 	while (n < 0 && errno == EINTR);
 	if (n != RECORD_LEN)
 		return n < 0 ? -errno : -EIO;
-	return fdatasync(fd) < 0 ? -errno : 0;
+	return sync && fdatasync(fd) < 0 ? -errno : 0;
 }
 
 static int
@@ -126,7 +160,7 @@ load(int fd, struct mamori_seq *s)
 		if ((r = new_stream(s->stream)) < 0)
 			return r;
 		s->last = 0;
-		return write_record(fd, s->stream, 0);
+		return write_record(fd, s->stream, 0, true);
 	}
 	if (n != RECORD_LEN)
 		return MAMORI_E_CORRUPT;
@@ -155,6 +189,50 @@ fail:
 	return r;
 }
 
+/* The seq of the last whole line of this stream in <log>.1, the log logrotate renamed last;
+ * 0 when there is none. */
+static uint64_t
+rotated_last(const char *log_path, const char *stream)
+{
+	char path[PATH_MAX];
+	uint64_t last = 0;
+	int fd;
+
+	if (mamori_snprintf(path, sizeof(path), "%s.1", log_path) < 0)
+		return 0;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return 0;
+	if (mamori_evfile_check(fd, S_IWGRP | S_IWOTH) < 0 ||
+	    mamori_evlog_last_seq(fd, stream, &last) < 0)
+		last = 0;
+	close(fd);
+	return last;
+}
+
+int
+mamori_seq_settle(struct mamori_seq *s, int logfd, const char *log_path)
+{
+	uint64_t logged = 0;
+	struct stat st;
+	int r = mamori_evlog_last_seq(logfd, s->stream, &logged);
+
+	if (r < 0 && r != -ENOENT)
+		return r;
+	if (r != 0) /* the log will not vouch for the next number */
+		s->sync = true;
+	if (r < 0) {
+		if (fstat(logfd, &st) < 0)
+			return -errno;
+		logged = st.st_size == 0 ? rotated_last(log_path, s->stream) : 0;
+	}
+	if (logged > 0 && s->last > 1 && logged == s->last - 1)
+		s->last = logged; /* taken, no line: give it back, or a report shows a gap */
+	else if (logged > s->last)
+		s->last = logged; /* the store was written back before the crash, not since */
+	return 0;
+}
+
 int
 mamori_seq_next(struct mamori_seq *s, uint64_t *ret_seq)
 {
@@ -162,7 +240,7 @@ mamori_seq_next(struct mamori_seq *s, uint64_t *ret_seq)
 
 	if (s->last >= UINT64_MAX - 1)
 		return MAMORI_E_CORRUPT;
-	if ((r = write_record(s->fd, s->stream, s->last + 1)) < 0)
+	if ((r = write_record(s->fd, s->stream, s->last + 1, s->sync)) < 0)
 		return r;
 	s->last++;
 	*ret_seq = s->last;
@@ -176,7 +254,7 @@ mamori_seq_unnext(struct mamori_seq *s)
 
 	if (s->last == 0)
 		return -EINVAL;
-	if ((r = write_record(s->fd, s->stream, s->last - 1)) < 0)
+	if ((r = write_record(s->fd, s->stream, s->last - 1, s->sync)) < 0)
 		return r;
 	s->last--;
 	return 0;

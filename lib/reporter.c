@@ -245,19 +245,6 @@ drain_spool(struct mamori_reporter *r, struct mamori_seq *seq, int logfd, const 
 	(void)append_numbered(r, seq, logfd, &ev);
 }
 
-/* The machine went down after a number was made durable and before its line was: the log's
- * last line holds the number just before it, no line and no syslog copy holds this one.
- * Give it back, so the crash leaves no gap that a report would show as a lost event. */
-static void
-reclaim_number(struct mamori_seq *seq, int logfd)
-{
-	uint64_t last;
-
-	if (seq->last > 1 && mamori_evlog_last_seq(logfd, seq->stream, &last) == 0 &&
-	    last == seq->last - 1)
-		(void)mamori_seq_unnext(seq);
-}
-
 /* Early boot: keep the event in the spool, unnumbered, and tell syslog it was spooled. */
 static int
 spool(struct mamori_reporter *r, const struct ev *ev, int why)
@@ -321,7 +308,12 @@ mamori_report(struct mamori_reporter *r, enum mamori_event_id id, const char *ms
 		mamori_seq_close(&seq);
 		return not_durable(r, &ev, logfd, MAMORI_EV_REPORT_LOG_FAILED, r->event_log);
 	}
-	reclaim_number(&seq, logfd);
+	/* after a crash the store may be behind the log, or ahead of it by a number with no line */
+	if ((rc = mamori_seq_settle(&seq, logfd, r->event_log)) < 0) {
+		close(logfd);
+		mamori_seq_close(&seq);
+		return not_durable(r, &ev, rc, MAMORI_EV_REPORT_LOG_FAILED, r->event_log);
+	}
 	drain_spool(r, &seq, logfd, &ev);
 	rc = append_numbered(r, &seq, logfd, &ev);
 	close(logfd);

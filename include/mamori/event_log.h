@@ -23,8 +23,10 @@ int mamori_evlog_open(const char *path, gid_t group);
  * back to where it was, so no partial line stays behind. Caller holds the sequence lock. */
 int mamori_evlog_append(int fd, const char *line, size_t len);
 
-/* The seq of the log's last line when it is a whole event line of this stream; -ENOENT when
- * it is not (empty log, a half line, another stream), or a negative errno. */
+/* The seq of the log's last whole line (one that ends in a newline) when it is an event line
+ * of this stream: 0 when that line ends the file, 1 when a half line follows it (an append a
+ * crash cut short). -ENOENT when there is no such line (empty log, not an event line, another
+ * stream), or a negative errno. */
 int mamori_evlog_last_seq(int fd, const char *stream, uint64_t *ret_seq);
 
 /* True for the errors that mean "this directory is not ready yet" (early boot). */

@@ -3,6 +3,7 @@
 #ifndef MAMORI_EVENT_SEQ_H
 #define MAMORI_EVENT_SEQ_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define MAMORI_STREAM_LEN 16 /* hex characters */
@@ -11,6 +12,7 @@ struct mamori_seq {
 	int fd;
 	char stream[MAMORI_STREAM_LEN + 1];
 	uint64_t last;
+	bool sync; /* the log cannot vouch for the numbers: make each durable here (settle) */
 };
 
 /* Open the store at path (root 0600; created with a fresh stream id when missing), take its
@@ -19,7 +21,14 @@ struct mamori_seq {
  * -ENOTDIR, -EACCES or -EROFS when its directory is not usable yet. */
 int mamori_seq_open_locked(const char *path, struct mamori_seq *ret);
 
-/* Take the next number and make it durable before returning it. */
+/* Make the number the lock holder continues from agree with the durable log open at logfd
+ * (log_path's, for its rotated copy <log_path>.1): after a crash the store may be behind the
+ * log, or one number ahead of it with no line. Call it before the first number is taken; see
+ * event_seq.c for every crash window. 0 or a negative errno. */
+int mamori_seq_settle(struct mamori_seq *s, int logfd, const char *log_path);
+
+/* Take the next number. It is written to the store, and made durable there only when the log
+ * cannot vouch for it (settle): the line appended with it is what makes it durable. */
 int mamori_seq_next(struct mamori_seq *s, uint64_t *ret_seq);
 
 /* Give back the number just taken: nothing was written with it, so no gap is left. */

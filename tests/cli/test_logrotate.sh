@@ -1,7 +1,8 @@
 #!/bin/sh
 # The shipped logrotate configuration, run for real and repeatedly while several processes
 # report events: the current and rotated logs together hold every sequence number exactly
-# once, each file in order.
+# once, each file in order; the rotated log is always events.log.1 (even under a global dateext),
+# which is where mamori finds the last number after a rotation and a crash.
 set -u
 LOGROTATE=$(command -v logrotate || echo /usr/sbin/logrotate)
 [ -x "$LOGROTATE" ] || { echo "skip: logrotate not installed"; exit 77; }
@@ -14,10 +15,12 @@ mkdir -m 0755 "$T/state" "$T/log"
 PROCS=4 EACH=1500
 TOTAL=$((PROCS * EACH))
 
-# The shipped file, pointed at the test directory and the test user.
+# The shipped file, pointed at the test directory and the test user, after a global dateext as
+# an /etc/logrotate.conf may set: the shipped file must still name the rotated log events.log.1.
+echo dateext >"$T/logrotate.conf"
 sed -e "s|/var/log/mamori/events.log|$T/log/events.log|" \
     -e "s|/usr/libexec/mamori/|$(pwd)/conf/rsyslog/|" -e "s|/var/spool/rsyslog|$T/spool-rsyslog|" \
-    -e "s|rotate 36|rotate 1000|" conf/logrotate.mamori >"$T/logrotate.conf"
+    -e "s|rotate 36|rotate 1000|" conf/logrotate.mamori >>"$T/logrotate.conf"
 
 pids=
 for p in $(seq 1 $PROCS); do
@@ -60,6 +63,24 @@ if [ "$lines" -eq $TOTAL ] && [ "$unique" -eq $TOTAL ] && [ "$first" -eq 1 ] &&
 	echo "ok - rotated and current logs hold seq 1..$TOTAL exactly once"
 else
 	echo "not ok - expected seq 1..$TOTAL once each: $lines lines, $unique distinct, $first..$last"
+fi
+if ls "$T/log" | grep -qvE '^events\.log(\.[0-9]+(\.gz)?)?$' || [ ! -f "$T/log/events.log.1" ]; then
+	echo "not ok - rotated logs not named events.log.N: $(ls "$T/log" | tr '\n' ' ')"
+else
+	echo "ok - rotated logs are named events.log.N, the newest events.log.1, uncompressed"
+fi
+
+# A rotation, then a crash that leaves the sequence file behind (it is not fdatasync'd for
+# every event): the next event follows the last line of events.log.1, no number repeats.
+"$LOGROTATE" -f -s "$T/logrotate.state" "$T/logrotate.conf" 2>>"$T/logrotate.err"
+stream=$(cut -c1-16 "$T/state/seq")
+printf '%s %020d\n' "$stream" 7 >"$T/state/seq"
+"$EMIT" "$T/state" "$T/log/events.log" "$T/spool" 1 after-crash
+after=$(sed -n 's/.* seq=\([0-9]*\) .*/\1/p' "$T/log/events.log" 2>/dev/null | head -c 40 | tr '\n' ' ')
+if [ ! -e "$T/log/events.log.1.gz" ] && [ "$after" = "$((TOTAL + 1)) " ]; then
+	echo "ok - after a rotation and a crash the new log goes on at seq $after"
+else
+	echo "not ok - after a rotation and a crash the new log holds seq $after..., expected $((TOTAL + 1)) alone"
 fi
 if grep -q 'already exists' "$T/logrotate.err" || ls "$T"/log/*.backup >/dev/null 2>&1; then
 	echo "not ok - logrotate found a log in its way (renamed to .backup):"

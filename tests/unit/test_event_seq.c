@@ -1,5 +1,6 @@
 /* Sequence numbers: persisted across reporters, never repeated, and a store that was tampered
- * with is refused and reported rather than repaired. */
+ * with is refused and reported rather than repaired. After a crash the store may be behind the
+ * durable log (it is not fdatasync'd for every number): the log, or its rotated copy, wins. */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -183,6 +184,150 @@ failed_append_leaves_no_gap(void **state)
 	free(log);
 }
 
+/* After a crash the store holds whatever the kernel last wrote back of it: simulate that by
+ * writing an older record (or one ahead) of the store's own stream. */
+static void
+crash_leaves_store_at(struct event_fixture *f, unsigned long long n)
+{
+	char *rec = event_fixture_read(f->seq_path), want[64];
+
+	assert_non_null(rec);
+	snprintf(want, sizeof(want), "%.16s %020llu\n", rec, n);
+	assert_int_equal(test_write_file(f->seq_path, want, 0600), 0);
+	free(rec);
+}
+
+/* How many lines of the log (or of path, when not NULL) carry " seq=n ". */
+static size_t
+lines_with_seq(struct event_fixture *f, const char *path, unsigned long long n)
+{
+	char *log = event_fixture_read(path ? path : f->event_log), needle[40];
+	size_t count;
+
+	assert_non_null(log);
+	snprintf(needle, sizeof(needle), " seq=%llu ", n);
+	count = event_fixture_count(log, needle);
+	free(log);
+	return count;
+}
+
+/* The store is no longer fdatasync'd for each number: after a crash it may be behind the log.
+ * The log's last line wins; a number already in the log is never handed out again. */
+static void
+store_behind_the_log_follows_the_log(void **state)
+{
+	struct event_fixture *f = *state;
+
+	assert_int_equal(emit(f, 5), 0);
+	crash_leaves_store_at(f, 2);
+	assert_int_equal(emit(f, 1), 0);
+	assert_int_equal(lines_with_seq(f, NULL, 3), 1);
+	assert_int_equal(lines_with_seq(f, NULL, 6), 1);
+	assert_int_equal(lines_with_seq(f, NULL, 7), 0);
+}
+
+/* A number written to the store whose line never reached the log is given back: no gap. */
+static void
+store_one_ahead_of_the_log_gives_the_number_back(void **state)
+{
+	struct event_fixture *f = *state;
+
+	assert_int_equal(emit(f, 3), 0);
+	crash_leaves_store_at(f, 4);
+	assert_int_equal(emit(f, 2), 0);
+	assert_int_equal(lines_with_seq(f, NULL, 4), 1);
+	assert_int_equal(lines_with_seq(f, NULL, 5), 1);
+	assert_int_equal(lines_with_seq(f, NULL, 6), 0);
+}
+
+/* logrotate renamed the log to <log>.1 and the machine crashed with the store behind: the
+ * new log starts after .1's last line. */
+static void
+rotated_log_vouches_for_the_new_one(void **state)
+{
+	struct event_fixture *f = *state;
+	char rotated[PATH_MAX + 40];
+
+	snprintf(rotated, sizeof(rotated), "%s.1", f->event_log);
+	assert_int_equal(emit(f, 5), 0);
+	assert_int_equal(rename(f->event_log, rotated), 0);
+	crash_leaves_store_at(f, 2);
+	assert_int_equal(emit(f, 2), 0);
+	assert_int_equal(lines_with_seq(f, NULL, 6), 1);
+	assert_int_equal(lines_with_seq(f, NULL, 7), 1);
+	assert_int_equal(lines_with_seq(f, NULL, 3), 0);
+	assert_int_equal(lines_with_seq(f, rotated, 5), 1);
+}
+
+/* ... and a number taken just before the rename and the crash, with no line, is given back. */
+static void
+rotated_log_one_behind_the_store_gives_the_number_back(void **state)
+{
+	struct event_fixture *f = *state;
+	char rotated[PATH_MAX + 40];
+
+	snprintf(rotated, sizeof(rotated), "%s.1", f->event_log);
+	assert_int_equal(emit(f, 5), 0);
+	assert_int_equal(rename(f->event_log, rotated), 0);
+	crash_leaves_store_at(f, 6);
+	assert_int_equal(emit(f, 1), 0);
+	assert_int_equal(lines_with_seq(f, NULL, 6), 1);
+	assert_int_equal(lines_with_seq(f, NULL, 7), 0);
+}
+
+/* No log and no rotated copy (removed by hand): the store's number is all there is. */
+static void
+without_any_log_the_store_counts(void **state)
+{
+	struct event_fixture *f = *state;
+
+	assert_int_equal(emit(f, 3), 0);
+	assert_int_equal(unlink(f->event_log), 0);
+	crash_leaves_store_at(f, 7);
+	assert_int_equal(emit(f, 1), 0);
+	assert_int_equal(lines_with_seq(f, NULL, 8), 1);
+	assert_int_equal(lines_with_seq(f, NULL, 1), 0);
+}
+
+/* The log ends with a line of another stream (the store was made anew since): the store's
+ * own number counts, not the other stream's. */
+static void
+another_streams_line_does_not_count(void **state)
+{
+	struct event_fixture *f = *state;
+	FILE *fp;
+
+	assert_int_equal(emit(f, 3), 0);
+	fp = fopen(f->event_log, "ae");
+	assert_non_null(fp);
+	fprintf(fp, "MAMORI-CONF-002 sev=info time=2026-11-28T09:14:03.512+09:00 host=h "
+		    "stream=00000000000000ff seq=9 msg=\"x\"\n");
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(emit(f, 1), 0);
+	assert_int_equal(lines_with_seq(f, NULL, 4), 1);
+	assert_int_equal(lines_with_seq(f, NULL, 10), 0);
+}
+
+/* A crash in the middle of an append leaves a half line at the log's end: the whole line
+ * before it still vouches for the number, and numbering goes on from there. */
+static void
+half_line_after_a_crash_does_not_hide_the_last_number(void **state)
+{
+	struct event_fixture *f = *state;
+	FILE *fp;
+
+	assert_int_equal(emit(f, 5), 0);
+	fp = fopen(f->event_log, "ae");
+	assert_non_null(fp);
+	fprintf(fp, "MAMORI-CONF-002 sev=info time=2026-11-28T09:14:03.5");
+	assert_int_equal(fclose(fp), 0);
+	crash_leaves_store_at(f, 2);
+	assert_int_equal(emit(f, 2), 0);
+	assert_int_equal(lines_with_seq(f, NULL, 3), 1);
+	assert_int_equal(lines_with_seq(f, NULL, 6), 1);
+	assert_int_equal(lines_with_seq(f, NULL, 7), 1);
+}
+
 int
 main(void)
 {
@@ -196,6 +341,13 @@ main(void)
 		T(refuses_symlink),
 		T(refuses_wrong_owner),
 		T(failed_append_leaves_no_gap),
+		T(store_behind_the_log_follows_the_log),
+		T(store_one_ahead_of_the_log_gives_the_number_back),
+		T(rotated_log_vouches_for_the_new_one),
+		T(rotated_log_one_behind_the_store_gives_the_number_back),
+		T(without_any_log_the_store_counts),
+		T(another_streams_line_does_not_count),
+		T(half_line_after_a_crash_does_not_hide_the_last_number),
 	};
 #undef T
 	return cmocka_run_group_tests_name("event_seq", tests, NULL, NULL);

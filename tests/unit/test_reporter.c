@@ -353,8 +353,8 @@ run_emitters(struct event_fixture *f)
 	}
 }
 
-/* The state a crash between the number's fdatasync and the line's leaves: one more number
- * taken in the store, no line for it. */
+/* The state a crash (or a killed process) between the number's write to the store and the
+ * line's fdatasync leaves: one more number taken in the store, no line for it. */
 static void
 take_number_without_line(struct event_fixture *f)
 {
@@ -382,7 +382,7 @@ number_taken_by_a_crash_is_given_back(void **state)
 }
 
 /* Only the one number just after the log's last line: two numbers without lines, or a log
- * with no line to compare (rotated away), and the numbers stay taken. */
+ * with no line to compare (emptied, and no rotated copy), and the numbers stay taken. */
 static void
 numbers_are_given_back_only_after_the_last_line(void **state)
 {

@@ -9,6 +9,8 @@
 # guest's disk before the plug was pulled. After the reboot:
 # - every line of the durable log up to the highest such key, and every key the console
 #   shows, is still in the durable log, unchanged;
+# - an event after the reboot takes the next number (the sequence file may be behind), and
+#   no number of the durable log is used twice;
 # - every (host, stream, seq) of the durable log reaches the collector on the host;
 # - `mamorictl report` over the collector's file finds no gap and no malformed line.
 # shellcheck shell=sh
@@ -90,6 +92,22 @@ crash_journal_kept() {
 	return 1
 }
 
+# The sequence file is not fdatasync'd for every event, so the crash may have left it behind the
+# durable log: an event after the reboot takes the number after the log's last line, and no
+# number of the durable log is used twice.
+crash_numbers_go_on() {
+	top=$(collector_keys "$VM_RUN/journal-after" | cut -d' ' -f3 | sort -n | tail -n 1)
+	vm_exec 'mamorictl otp unlock crash1 >/dev/null' || return 1
+	vm_exec 'cat /var/log/mamori/events.log' >"$VM_RUN/journal-next" || return 1
+	next=$(grep '^MAMORI-ADMIN-505 .* user=crash1 ' "$VM_RUN/journal-next" | tail -n 1 |
+		sed -n 's/.* seq=\([0-9]*\) .*/\1/p')
+	twice=$(sed -n 's/.* host=\([^ ]*\) stream=\([^ ]*\) seq=\([0-9]*\) .*/\1 \2 \3/p' \
+		"$VM_RUN/journal-next" | LC_ALL=C sort | uniq -d | head -n 5)
+	vm_log "after the reboot: the log ended at seq $top, the next unlock event took seq $next"
+	[ -z "$twice" ] || { printf '# used twice: %s\n' "$twice"; return 1; }
+	[ -n "$next" ] && [ "$next" -gt "$top" ]
+}
+
 # The report over the collector's file: no gap, no number missing, no malformed line.
 crash_no_gap() {
 	m=${MAMORICTL:-$BUILD/mamorictl}
@@ -122,6 +140,8 @@ test_crash() {
 	vm_exec 'systemd-analyze | head -n 1' | sed 's/^/# second boot: /'
 	t "crash: every event fdatasync'd before the crash is still in the durable log, unchanged" \
 		crash_journal_kept
+	t "crash: an event after the reboot takes the next number; none is used twice" \
+		crash_numbers_go_on
 	t "crash: every event of the durable log reaches the collector after the reboot" \
 		arrives_all "$VM_RUN/journal-after"
 	t "crash: mamorictl report over the collector's file: no gap, no malformed line" crash_no_gap
