@@ -7,6 +7,9 @@
 set -eu
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
+# the guest's Debian release, for the base image (build-image.sh) and the packages (find_debs)
+SUITE=${SUITE:-bookworm}
+export SUITE
 VM_DIR=$(pwd)/tests/vm
 # shellcheck source=tests/vm/lib.sh
 . "$VM_DIR/lib.sh"
@@ -51,21 +54,28 @@ newest_debs() {
 	done
 }
 
+# The packages built for the guest's suite, the ones shipped for it: `make deb` puts
+# bookworm's into build/deb/ and another suite's into build/deb-SUITE/ (Makefile, DEB_DIR).
+# A bookworm build names bookworm's library packages (libssl3, libpng16-16, libpskc0), which
+# trixie renamed (libssl3t64, ...; the old names survive there only as Provides on 64-bit
+# architectures), and is not what a trixie terminal installs.
 find_debs() {
 	DEB_PROBLEM='' DEB_FAILED=''
-	DEBS=$(newest_debs "$BUILD"/deb/*.deb)
+	sub=deb
+	[ "$SUITE" = bookworm ] || sub=deb-$SUITE
+	DEBS=$(newest_debs "$BUILD/$sub"/*.deb)
 	[ -z "$DEBS" ] || return 0
 	if [ ! -f debian/control ]; then
 		DEB_PROBLEM="no packages built: this tree has no debian/ packaging yet"
 		return 0
 	fi
-	vm_log "no packages in $BUILD/deb, running make deb"
-	if ! make deb >"$VM_RUN/make-deb.log" 2>&1; then
-		DEB_FAILED="make deb failed"
+	vm_log "no packages in $BUILD/$sub, running make deb SUITE=$SUITE"
+	if ! make deb SUITE="$SUITE" >"$VM_RUN/make-deb.log" 2>&1; then
+		DEB_FAILED="make deb SUITE=$SUITE failed"
 		return 0
 	fi
-	DEBS=$(newest_debs "$BUILD"/deb/*.deb build/deb/*.deb)
-	[ -n "$DEBS" ] || DEB_FAILED="make deb wrote no .deb into $BUILD/deb or build/deb"
+	DEBS=$(newest_debs "$BUILD/$sub"/*.deb "build/$sub"/*.deb)
+	[ -n "$DEBS" ] || DEB_FAILED="make deb SUITE=$SUITE wrote no .deb into $BUILD/$sub or build/$sub"
 }
 
 test_packages() {
