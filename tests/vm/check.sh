@@ -234,6 +234,20 @@ media_install() {
 		vm_query wait 10 test -s /run/mamori-monitor.log
 }
 
+# udev reads every line of mamori's rules as written: `udevadm test` parses all rules files
+# and names each line it warns about (an operator the key does not take, an unknown key)
+# as FILE:LINE; systemd 252 (bookworm) and 257 (trixie) word it alike.
+media_rules_clean() {
+	out=$(vm_exec 'SYSTEMD_LOG_LEVEL=debug udevadm test /sys/class/mem/null 2>&1') || return 1
+	for f in 10-mamori.rules 69-mamori-uaccess.rules 72-mamori-uaccess.rules; do
+		printf '%s\n' "$out" | grep -q "Reading rules file: /usr/lib/udev/rules.d/$f" ||
+			{ vm_log "udevadm test did not read $f"; return 1; }
+	done
+	bad=$(printf '%s\n' "$out" | grep 'mamori[^ /]*\.rules:[0-9]') || return 0
+	printf '%s\n' "$bad" | sed 's/^/# udev: /'
+	return 1
+}
+
 # Every announced add/change of the stick's disk and partitions already said MAMORI_READONLY=1,
 # which mamori-udev prints only after reading the flag back from the kernel.
 media_announced_readonly() { # disk
@@ -295,6 +309,8 @@ test_media_udev() {
 	vm_make_fat_disk "$VM_RUN/stick2.img" 64 STICK2
 	sum=$(sha256sum <"$VM_RUN/stick2.img")
 	t "mamori-udev and its udev rules installed by the package, listener started" media_install || return
+	t "media: udev reads every line of the mamori rules without a warning (udevadm test)" \
+		media_rules_clean
 	t "media: USB stick disk and partition read-only after plug" media_stick_readonly || return
 	t "media: each announcement of the stick's disk and partitions already read-only" \
 		media_announced_readonly "$MEDIA_DISK"
