@@ -441,7 +441,7 @@ install: $(PROGRAMS) $(MO_FILES)
 # ---- packages --------------------------------------------------------------------------------
 # Built in a clean chroot of SUITE (debian/chroot-build.sh; the chroot is cached in
 # ~/.cache/mamori-deb), checked there with that suite's lintian and hardening-check. bookworm's
-# packages go to build/deb/ (where the VM bench looks), another suite's to build/deb-SUITE/.
+# packages go to build/deb/, another suite's to build/deb-SUITE/: where the VM bench of that suite looks.
 # deb-host builds on this machine instead, in a copy of the tree (faster, not clean).
 SUITE   ?= bookworm
 DEB_DIR := build/deb$(if $(filter-out bookworm,$(SUITE)),-$(SUITE))

@@ -7,6 +7,9 @@
 set -eu
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
+# the guest's Debian release, for the base image (build-image.sh) and the packages (find_debs)
+SUITE=${SUITE:-bookworm}
+export SUITE
 VM_DIR=$(pwd)/tests/vm
 # shellcheck source=tests/vm/lib.sh
 . "$VM_DIR/lib.sh"
@@ -51,21 +54,28 @@ newest_debs() {
 	done
 }
 
+# The packages built for the guest's suite, the ones shipped for it: `make deb` puts
+# bookworm's into build/deb/ and another suite's into build/deb-SUITE/ (Makefile, DEB_DIR).
+# A bookworm build names bookworm's library packages (libssl3, libpng16-16, libpskc0), which
+# trixie renamed (libssl3t64, ...; the old names survive there only as Provides on 64-bit
+# architectures), and is not what a trixie terminal installs.
 find_debs() {
 	DEB_PROBLEM='' DEB_FAILED=''
-	DEBS=$(newest_debs "$BUILD"/deb/*.deb)
+	sub=deb
+	[ "$SUITE" = bookworm ] || sub=deb-$SUITE
+	DEBS=$(newest_debs "$BUILD/$sub"/*.deb)
 	[ -z "$DEBS" ] || return 0
 	if [ ! -f debian/control ]; then
 		DEB_PROBLEM="no packages built: this tree has no debian/ packaging yet"
 		return 0
 	fi
-	vm_log "no packages in $BUILD/deb, running make deb"
-	if ! make deb >"$VM_RUN/make-deb.log" 2>&1; then
-		DEB_FAILED="make deb failed"
+	vm_log "no packages in $BUILD/$sub, running make deb SUITE=$SUITE"
+	if ! make deb SUITE="$SUITE" >"$VM_RUN/make-deb.log" 2>&1; then
+		DEB_FAILED="make deb SUITE=$SUITE failed"
 		return 0
 	fi
-	DEBS=$(newest_debs "$BUILD"/deb/*.deb build/deb/*.deb)
-	[ -n "$DEBS" ] || DEB_FAILED="make deb wrote no .deb into $BUILD/deb or build/deb"
+	DEBS=$(newest_debs "$BUILD/$sub"/*.deb "build/$sub"/*.deb)
+	[ -n "$DEBS" ] || DEB_FAILED="make deb SUITE=$SUITE wrote no .deb into $BUILD/$sub or build/$sub"
 }
 
 test_packages() {
@@ -224,6 +234,20 @@ media_install() {
 		vm_query wait 10 test -s /run/mamori-monitor.log
 }
 
+# udev reads every line of mamori's rules as written: `udevadm test` parses all rules files
+# and names each line it warns about (an operator the key does not take, an unknown key)
+# as FILE:LINE; systemd 252 (bookworm) and 257 (trixie) word it alike.
+media_rules_clean() {
+	out=$(vm_exec 'SYSTEMD_LOG_LEVEL=debug udevadm test /sys/class/mem/null 2>&1') || return 1
+	for f in 10-mamori.rules 69-mamori-uaccess.rules 72-mamori-uaccess.rules; do
+		printf '%s\n' "$out" | grep -q "Reading rules file: /usr/lib/udev/rules.d/$f" ||
+			{ vm_log "udevadm test did not read $f"; return 1; }
+	done
+	bad=$(printf '%s\n' "$out" | grep 'mamori[^ /]*\.rules:[0-9]') || return 0
+	printf '%s\n' "$bad" | sed 's/^/# udev: /'
+	return 1
+}
+
 # Every announced add/change of the stick's disk and partitions already said MAMORI_READONLY=1,
 # which mamori-udev prints only after reading the flag back from the kernel.
 media_announced_readonly() { # disk
@@ -285,6 +309,8 @@ test_media_udev() {
 	vm_make_fat_disk "$VM_RUN/stick2.img" 64 STICK2
 	sum=$(sha256sum <"$VM_RUN/stick2.img")
 	t "mamori-udev and its udev rules installed by the package, listener started" media_install || return
+	t "media: udev reads every line of the mamori rules without a warning (udevadm test)" \
+		media_rules_clean
 	t "media: USB stick disk and partition read-only after plug" media_stick_readonly || return
 	t "media: each announcement of the stick's disk and partitions already read-only" \
 		media_announced_readonly "$MEDIA_DISK"
