@@ -31,19 +31,12 @@ preflight() {
 	[ "$(id -u)" -eq 0 ] || skip "building the VM image needs root"
 }
 
-# The newest .deb of each mamori package, without debug symbols.
+# The newest .deb of each mamori package of the guest's suite, without debug symbols.
 find_debs() {
-	ls "$B"/deb/*.deb >/dev/null 2>&1 || make deb >"$VM_RUN/make-deb.log" 2>&1 ||
+	sub=$(vm_deb_dir)
+	ls "$B/$sub"/*.deb >/dev/null 2>&1 || make deb SUITE="${SUITE:-bookworm}" >"$VM_RUN/make-deb.log" 2>&1 ||
 		{ tail -n 20 "$VM_RUN/make-deb.log"; echo "  make deb failed"; exit 1; }
-	DEBS=''
-	seen=''
-	# shellcheck disable=SC2012,SC2045 # names come from our own build
-	for d in $(ls -t "$B"/deb/*.deb build/deb/*.deb 2>/dev/null); do
-		p=$(dpkg-deb -f "$d" Package)
-		case " $seen " in *" $p "*) continue ;; esac
-		case $p in *-dbgsym) continue ;; esac
-		seen="$seen $p" DEBS="$DEBS $d"
-	done
+	DEBS=$(vm_newest_debs "$B/$sub"/*.deb "build/$sub"/*.deb)
 }
 
 # usbguard and every package it needs (Depends, Pre-Depends, the first of alternatives, as

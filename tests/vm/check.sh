@@ -40,30 +40,11 @@ preflight() {
 }
 
 # ---- the mamori packages --------------------------------------------------------------------
-# The newest .deb of each package among the given files; debug symbols are left out, as an
-# administrator would.
-newest_debs() {
-	seen=''
-	# shellcheck disable=SC2012,SC2010 # names come from our own build
-	for d in $(ls -t "$@" 2>/dev/null | grep '\.deb$'); do
-		p=$(dpkg-deb -f "$d" Package) || continue
-		case $p in *-dbgsym) continue ;; esac
-		case " $seen " in *" $p "*) continue ;; esac
-		seen="$seen $p"
-		echo "$d"
-	done
-}
-
-# The packages built for the guest's suite, the ones shipped for it: `make deb` puts
-# bookworm's into build/deb/ and another suite's into build/deb-SUITE/ (Makefile, DEB_DIR).
-# A bookworm build names bookworm's library packages (libssl3, libpng16-16, libpskc0), which
-# trixie renamed (libssl3t64, ...; the old names survive there only as Provides on 64-bit
-# architectures), and is not what a trixie terminal installs.
+# The packages built for the guest's suite, the ones shipped for it (vm_deb_dir).
 find_debs() {
 	DEB_PROBLEM='' DEB_FAILED=''
-	sub=deb
-	[ "$SUITE" = bookworm ] || sub=deb-$SUITE
-	DEBS=$(newest_debs "$BUILD/$sub"/*.deb)
+	sub=$(vm_deb_dir)
+	DEBS=$(vm_newest_debs "$BUILD/$sub"/*.deb)
 	[ -z "$DEBS" ] || return 0
 	if [ ! -f debian/control ]; then
 		DEB_PROBLEM="no packages built: this tree has no debian/ packaging yet"
@@ -74,7 +55,7 @@ find_debs() {
 		DEB_FAILED="make deb SUITE=$SUITE failed"
 		return 0
 	fi
-	DEBS=$(newest_debs "$BUILD/$sub"/*.deb "build/$sub"/*.deb)
+	DEBS=$(vm_newest_debs "$BUILD/$sub"/*.deb "build/$sub"/*.deb)
 	[ -n "$DEBS" ] || DEB_FAILED="make deb SUITE=$SUITE wrote no .deb into $BUILD/$sub or build/$sub"
 }
 

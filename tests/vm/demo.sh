@@ -1,7 +1,8 @@
 #!/bin/sh
 # make demo: mamori's main job on a disposable terminal, narrated step by step.
 # Boots the VM bench's Debian guest (tests/vm/README.md) with the packages from build/deb
-# installed, starts a central collector on this machine (tests/vm/collector.sh), then:
+# (build/deb-SUITE for another SUITE than bookworm) installed, starts a central collector on
+# this machine (tests/vm/collector.sh), then:
 # enrols a person (QR code), plugs a USB stick (read-only, writes refused), logs in on the
 # serial console with password and one-time code, and prints `mamorictl report` over what
 # reached the collector. Every claim is checked; exits 1 when one failed.
@@ -64,7 +65,7 @@ summary() {
 # The package build is skipped when no file that goes into the packages changed since.
 debs_fresh() {
 	# shellcheck disable=SC2012 # names from our own build
-	stamp=$(ls -t build/deb/*.changes 2>/dev/null | head -n 1)
+	stamp=$(ls -t "build/$(vm_deb_dir)"/*.changes 2>/dev/null | head -n 1)
 	[ -n "$stamp" ] || return 1
 	[ -z "$(find Makefile include lib agent pam tools conf doc po debian -newer "$stamp" \
 		-type f 2>/dev/null | head -n 1)" ]
@@ -73,19 +74,19 @@ debs_fresh() {
 packages() {
 	t0=$(date +%s)
 	if debs_fresh; then
-		say "The Debian packages in build/deb are up to date with the sources."
+		say "The Debian packages in build/$(vm_deb_dir) are up to date with the sources."
 	else
 		say "Building the Debian packages (make deb, a few minutes)..."
-		make deb >"$VM_RUN/make-deb.log" 2>&1 || { tail -n 30 "$VM_RUN/make-deb.log"; die "make deb failed"; }
+		make deb SUITE="${SUITE:-bookworm}" >"$VM_RUN/make-deb.log" 2>&1 || { tail -n 30 "$VM_RUN/make-deb.log"; die "make deb failed"; }
 	fi
-	DEBS=$(for d in build/deb/*.deb; do case $d in *-dbgsym_*) ;; *) echo "$d" ;; esac; done)
+	DEBS=$(vm_newest_debs "build/$(vm_deb_dir)"/*.deb)
 	T_DEBS=$(($(date +%s) - t0))
 	for d in $DEBS; do say "  $(basename "$d")"; done
 }
 
 image() {
 	t0=$(date +%s)
-	say "Preparing the terminal's disk image (Debian 12; built once, then cached)..."
+	say "Preparing the terminal's disk image (Debian ${SUITE:-bookworm}; built once, then cached)..."
 	# The guest has no network: what the packages and the forwarding need is baked in.
 	# shellcheck disable=SC2046,SC2086
 	vm_image $(vm_deb_depends $DEBS) rsyslog-relp || die "the VM image could not be built"
@@ -103,7 +104,7 @@ step_collector() {
 	say "Collector listening on 127.0.0.1:$COLLECTOR_PORT; the terminal reaches it as" \
 		"$VM_FWD_IP:$COLLECTOR_GUEST_PORT and nothing else."
 	echo
-	say "Starting the terminal: a Debian 12 virtual machine under QEMU (about a minute)..."
+	say "Starting the terminal: a Debian ${SUITE:-bookworm} virtual machine under QEMU (about a minute)..."
 	vm_boot >"$VM_RUN/boot.log" 2>&1 || { cat "$VM_RUN/boot.log"; die "the terminal did not boot"; }
 	say "The terminal is up after ${VM_BOOT_SECONDS}s. The administrator installs the packages:"
 	install_packages

@@ -224,6 +224,27 @@ vm_diag() {
 }
 
 # ---- packages ------------------------------------------------------------------------------
+# Where `make deb` puts the packages of the guest's suite (Makefile, DEB_DIR): bookworm's in
+# deb/, another suite's in deb-SUITE/, below the build directory. A bookworm build names
+# bookworm's library packages (libssl3, libpng16-16, libpskc0), which trixie renamed
+# (libssl3t64, ...; the old names survive there only as Provides on 64-bit architectures),
+# and is not what a trixie terminal installs.
+vm_deb_dir() { if [ "${SUITE:-bookworm}" = bookworm ]; then echo deb; else echo "deb-$SUITE"; fi; }
+
+# The newest .deb of each package among the given files; debug symbols are left out, as an
+# administrator would.
+vm_newest_debs() { # file...
+	seen=''
+	# shellcheck disable=SC2012,SC2010 # names come from our own build
+	for d in $(ls -t "$@" 2>/dev/null | grep '\.deb$'); do
+		p=$(dpkg-deb -f "$d" Package) || continue
+		case $p in *-dbgsym) continue ;; esac
+		case " $seen " in *" $p "*) continue ;; esac
+		seen="$seen $p"
+		echo "$d"
+	done
+}
+
 # What the .deb files depend on, for the base image: the guest has no network, so apt can
 # install the local packages only when their dependencies are already there.
 vm_deb_depends() { # deb...
