@@ -22,6 +22,9 @@ loop_setup() { # dir
 	truncate -s 64M "$1/disk.img"
 	printf 'start=2048, size=40960, type=83\nstart=43008, type=83\n' | sfdisk -q "$1/disk.img"
 	LOOP=$(losetup -f --show -P "$1/disk.img") || { echo "skip: no free loop device"; LOOP=; exit 77; }
+	# a loop device keeps the read-only flag of its last use when that user detached it
+	# without clearing it: the tests start from a writable disk
+	blockdev --setrw "$LOOP"
 	i=0
 	while [ ! -b "${LOOP}p2" ] && [ $i -lt 25 ]; do
 		# some kernels leave the scan to the caller
