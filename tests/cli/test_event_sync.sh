@@ -9,7 +9,7 @@ command -v strace >/dev/null || { echo "skip: strace not installed"; exit 77; }
 EMIT=$BUILD/tests/progs/emit_events
 [ -x "$EMIT" ] || { echo "not ok - $EMIT is built"; exit 1; }
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/mamori-sync.XXXXXX")
+T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 mkdir -m 0755 "$T/state" "$T/log"
 LOG=$T/log/events.log

@@ -31,7 +31,7 @@ deny_event() { # pattern...
 	cmd="grep -e '$1' $DENY_LOG"
 	shift
 	for p in "$@"; do cmd="$cmd | grep -e '$p'"; done
-	vm_query wait 30 sh -c "\"$cmd\"" >/dev/null ||
+	vm_until 30 "$cmd >/dev/null" ||
 		{ vm_exec "tail -n 5 $DENY_LOG" | sed 's/^/# /'; return 1; }
 }
 

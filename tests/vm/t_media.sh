@@ -344,8 +344,8 @@ tm_phone_acl_stripped() { # node
 	# setfacl's success is the proof the ACL was there: the agent may take it away at once,
 	# before a getfacl could look (its re-check runs every second)
 	vm_exec "setfacl -m u:hana:rw $1" || { vm_log "setfacl on $1 failed"; return 1; }
-	vm_exec "for i in \$(seq 30); do getfacl -cp $1 | grep -q '^user:hana:' || exit 0; sleep 0.1; done
-		getfacl -cp $1; exit 1" || { vm_log "the ACL on $1 still there after 3 s"; return 1; }
+	vm_until 3 "! getfacl -cp $1 | grep -q '^user:hana:'" ||
+		{ vm_log "the ACL on $1 still there after 3 s"; vm_exec "getfacl -cp $1" | sed 's/^/# /'; return 1; }
 	! tm_open_rw hana "$1" || { vm_log "hana opened $1 after the ACL was removed"; return 1; }
 	vm_until 10 "grep '^MAMORI-MEDIA-117 .*dev=$1 .*class=mtp ' $TM_LOG >/dev/null" ||
 		{ vm_log "no MAMORI-MEDIA-117 for $1"; vm_exec "tail -n 3 $TM_LOG" | sed 's/^/# /'; return 1; }
@@ -401,9 +401,8 @@ tm_timing_readonly() { # suffix
 tm_agent_strips_acl() { # suffix
 	nodes=$(tm_dvd_nodes "$(tm_disk "tmdvd$1")") || return 1
 	vm_exec "setfacl -m u:hana:rw $nodes" || { vm_log "setfacl on $nodes failed"; return 1; }
-	vm_exec "for i in \$(seq 30); do
-			getfacl -cp $nodes | grep -q '^user:hana:' || exit 0; sleep 0.1
-		done; getfacl -cp $nodes; exit 1" || { vm_log "an ACL still there after 3 s"; return 1; }
+	vm_until 3 "! getfacl -cp $nodes | grep -q '^user:hana:'" ||
+		{ vm_log "an ACL still there after 3 s"; vm_exec "getfacl -cp $nodes" | sed 's/^/# /'; return 1; }
 	# shellcheck disable=SC2086
 	tm_no_write hana $nodes || return 1
 	for n in $nodes; do
