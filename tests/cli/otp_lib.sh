@@ -3,14 +3,8 @@
 # Env: MAMORICTL, BUILD. Sets T (scratch), CONF, USERS, EVENTS, PAMDIR.
 M=${MAMORICTL:-build/mamorictl}
 BUILD=${BUILD:-build}
-FAILED=0
-
-ok() { echo "ok - $1"; }
-nok() { echo "not ok - $1"; FAILED=1; }
-check() { # NAME COMMAND...: ok when the command succeeds
-	name=$1; shift
-	if "$@"; then ok "$name"; else nok "$name"; fi
-}
+# shellcheck source=tests/cli/tap_lib.sh
+. tests/cli/tap_lib.sh
 
 for tool in oathtool zbarimg; do
 	command -v $tool >/dev/null || { echo "skip: $tool not installed"; exit 77; }

@@ -1,9 +1,8 @@
 # The body of test_sshd_login.sh, inside its private mount namespace. Env: T (scratch,
 # removed by the caller), M, BUILD, SSHD, TOP.
 set -u
-FAILED=0
-ok() { echo "ok - $1"; }
-nok() { echo "not ok - $1"; FAILED=1; }
+# shellcheck source=tests/cli/tap_lib.sh
+. "$TOP/tests/cli/tap_lib.sh"
 
 mount --make-rprivate / || exit 1
 mount -t tmpfs tmpfs /run && mkdir -m 0755 /run/sshd || exit 1
@@ -59,7 +58,7 @@ enrol() { # USER: TOTP, prints the base32 secret
 		grep -a '^otpauth://' | head -n 1 | sed -n 's/.*[?&]secret=\([A-Z2-7]*\).*/\1/p'
 }
 S1=$(enrol ssh-one) && [ -n "$S1" ] && S2=$(enrol ssh-two) && [ -n "$S2" ] ||
-	{ nok "enrolment"; exit 1; }
+	{ not_ok "enrolment"; exit 1; }
 code() { oathtool --totp -b "$1"; }
 events() { grep -c -- "$1" "$EVENTS" 2>/dev/null || true; }
 
@@ -79,7 +78,7 @@ CFG
 if "$SSHD" -t -f "$T/sshd_config" 2>"$T/err"; then
 	ok "sshd -t accepts the drop-in"
 else
-	nok "sshd -t: $(cat "$T/err")"
+	not_ok "sshd -t: $(cat "$T/err")"
 fi
 "$M" check --sshd "$SSHD" --sshd-config "$T/sshd_config" >"$T/out" 2>&1
 if [ "$(grep '^[A-Z]* *sshd' "$T/out")" = "OK    sshd: UsePAM yes.
@@ -88,7 +87,7 @@ OK    sshd: PasswordAuthentication no.
 OK    sshd: AuthenticationMethods \"publickey,keyboard-interactive keyboard-interactive\": every login needs keyboard-interactive." ]; then
 	ok "mamorictl check: sshd -T's effective settings are the drop-in's"
 else
-	nok "mamorictl check of the drop-in:"; sed 's/^/# /' "$T/out"
+	not_ok "mamorictl check of the drop-in:"; sed 's/^/# /' "$T/out"
 fi
 
 "$SSHD" -D -e -f "$T/sshd_config" 2>"$T/sshd.log" &
@@ -128,7 +127,7 @@ if [ "$RC" = 0 ] && [ "$OUT" = logged-in ] && [ "$(prompts)" = "Password: |One-t
 	[ "$(events MAMORI-AUTH-201)" = 1 ]; then
 	ok "ssh keyboard-interactive: password, then the code: logged in, MAMORI-AUTH-201"
 else
-	nok "ssh two prompts: rc=$RC out=$OUT prompts=$(prompts)"; sed 's/^/# /' "$T/sshd.log" | tail -20
+	not_ok "ssh two prompts: rc=$RC out=$OUT prompts=$(prompts)"; sed 's/^/# /' "$T/sshd.log" | tail -20
 fi
 
 echo 000000 >"$T/answer.code"
@@ -136,7 +135,7 @@ login ssh-one keyboard-interactive
 if [ "$RC" != 0 ] && denied && [ "$(events 'MAMORI-AUTH-202.*failures=1')" = 1 ]; then
 	ok "ssh keyboard-interactive with a wrong code: refused, MAMORI-AUTH-202"
 else
-	nok "ssh wrong code: rc=$RC out=$OUT"
+	not_ok "ssh wrong code: rc=$RC out=$OUT"
 fi
 
 # the password method is off: its password never reaches the code prompt
@@ -146,7 +145,7 @@ if [ "$RC" != 0 ] && denied && [ ! -s "$T/prompts" ] &&
 	[ "$(wc -l <"$EVENTS")" = "$before" ]; then
 	ok "ssh with the password method: refused before PAM, no event, no code burned"
 else
-	nok "ssh password method: rc=$RC out=$OUT prompts=$(prompts)"
+	not_ok "ssh password method: rc=$RC out=$OUT prompts=$(prompts)"
 fi
 
 # ---- the single-prompt stack ---------------------------------------------------------------
@@ -158,7 +157,7 @@ if [ "$RC" = 0 ] && [ "$OUT" = logged-in ] &&
 	[ "$(events 'MAMORI-AUTH-201.*user=ssh-two')" = 1 ]; then
 	ok "ssh single prompt: password and code in one answer: logged in"
 else
-	nok "ssh single prompt: rc=$RC out=$OUT prompts=$(prompts)"; sed 's/^/# /' "$T/sshd.log" | tail -20
+	not_ok "ssh single prompt: rc=$RC out=$OUT prompts=$(prompts)"; sed 's/^/# /' "$T/sshd.log" | tail -20
 fi
 printf 'guess%s\n' "$(code "$S2")" >"$T/answer.both"
 before=$(wc -l <"$EVENTS")
@@ -166,7 +165,7 @@ login ssh-two keyboard-interactive
 if [ "$RC" != 0 ] && denied && [ "$(wc -l <"$EVENTS")" = "$before" ]; then
 	ok "ssh single prompt with a wrong password: refused, no event"
 else
-	nok "ssh single prompt wrong password: rc=$RC out=$OUT"
+	not_ok "ssh single prompt wrong password: rc=$RC out=$OUT"
 fi
 
 kill "$SSHD_PID" 2>/dev/null

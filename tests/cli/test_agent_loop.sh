@@ -30,13 +30,9 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-FAILED=0
-ok() { echo "ok - $*"; }
-not_ok() { echo "not ok - $*"; FAILED=1; }
-check() { # what command...
-	what=$1; shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
+# shellcheck source=tests/cli/tap_lib.sh
+
+. tests/cli/tap_lib.sh
 
 # ---- a disk with two partitions: ext4 on the first, ext2 on the second ---------------------
 loop_setup "$T"

@@ -12,11 +12,10 @@ if [ "$(id -u)" != 0 ]; then
 fi
 T=$(mktemp -d "${TMPDIR:-/tmp}/mamori-check.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
-FAILED=0
+# shellcheck source=tests/cli/tap_lib.sh
+. tests/cli/tap_lib.sh
 NOSSHD=$T/no-sshd
 
-ok() { echo "ok - $1"; }
-nok() { echo "not ok - $1"; FAILED=1; }
 
 # run ARGS...: sets RC and OUT (stdout; stderr goes to $T/err)
 run() {
@@ -64,9 +63,9 @@ add_forward() {
 # expect_lines NAME RC WANT: exit status and the exact whole stdout
 expect_lines() {
 	if [ "$RC" != "$2" ]; then
-		nok "$1 (exit $RC, expected $2)"; printf '%s\n' "$OUT" | sed 's/^/# /'
+		not_ok "$1 (exit $RC, expected $2)"; printf '%s\n' "$OUT" | sed 's/^/# /'
 	elif [ "$OUT" != "$3" ]; then
-		nok "$1 (stdout differs)"
+		not_ok "$1 (stdout differs)"
 		printf '%s\n' "$3" >"$T/want"; printf '%s\n' "$OUT" | diff "$T/want" - | sed 's/^/# /'
 	else
 		ok "$1"
@@ -76,9 +75,9 @@ expect_lines() {
 # expect_line NAME RC LINE: exit status, and LINE is one of stdout's lines
 expect_line() {
 	if [ "$RC" != "$2" ]; then
-		nok "$1 (exit $RC, expected $2)"; printf '%s\n' "$OUT" | sed 's/^/# /'
+		not_ok "$1 (exit $RC, expected $2)"; printf '%s\n' "$OUT" | sed 's/^/# /'
 	elif ! printf '%s\n' "$OUT" | grep -qxF -- "$3"; then
-		nok "$1 (line missing: $3)"; printf '%s\n' "$OUT" | sed 's/^/# /'
+		not_ok "$1 (line missing: $3)"; printf '%s\n' "$OUT" | sed 's/^/# /'
 	else
 		ok "$1"
 	fi
@@ -166,7 +165,7 @@ for c in d["checks"]:
     assert c["status"] in ("ok", "warn", "fail"), c
 st = [c for c in d["checks"] if c["id"] == "state"][0]
 assert st["status"] == "ok" and st["code"] == "private", st
-'; then ok "a good terminal: --json parses, enforced, exit 0"; else nok "good --json: $OUT"; fi
+'; then ok "a good terminal: --json parses, enforced, exit 0"; else not_ok "good --json: $OUT"; fi
 
 # ---- rollout: unenrolled users pass with the password alone --------------------------------
 make_root rollout faillock
@@ -185,7 +184,7 @@ assert d["second_factor_enforced"] is False, d
 r = [c for c in d["checks"] if c["id"] == "rollout"][0]
 assert r["status"] == "warn" and r["code"] == "unenrolled-allow", r
 assert "does NOT yet enforce" in r["message"], r
-'; then ok "unenrolled = allow in --json: rollout warn, not enforced"; else nok "rollout --json: $OUT"; fi
+'; then ok "unenrolled = allow in --json: rollout warn, not enforced"; else not_ok "rollout --json: $OUT"; fi
 
 # ---- configuration ---------------------------------------------------------------------------
 make_root badconf faillock
@@ -252,7 +251,7 @@ assert d["result"] == "fail" and d["second_factor_enforced"] is False, d
 c = [c for c in d["checks"] if c["id"] == "pam.sshd"][0]
 assert c["status"] == "fail" and c["code"] == "jump-over", c
 assert c["path"] == os.environ["T"] + "/jump/etc/pam.d/common-auth" and c["line"] == 17, c
-'; then ok "a bypass in --json: id, code, path and line"; else nok "jump --json: $OUT"; fi
+'; then ok "a bypass in --json: id, code, path and line"; else not_ok "jump --json: $OUT"; fi
 
 # a line with bytes that are not UTF-8 and a control character still gives valid JSON, and the
 # control character never reaches the terminal
@@ -264,7 +263,7 @@ import json, sys
 d = json.load(sys.stdin)
 c = [c for c in d["checks"] if c["id"] == "pam.sudo"][0]
 assert c["code"] == "invalid-line" and "\ufffd?[2J" in c["message"], c
-'; then ok "bytes that are not UTF-8 in --json: U+FFFD, control characters as ?"; else nok "bytes --json: $OUT"; fi
+'; then ok "bytes that are not UTF-8 in --json: U+FFFD, control characters as ?"; else not_ok "bytes --json: $OUT"; fi
 
 # ---- state store -------------------------------------------------------------------------------
 make_root state faillock
@@ -320,9 +319,9 @@ OK    media: the udev rules $G/usr/lib/udev/rules.d/72-mamori-uaccess.rules are 
 WARN  media: with --root, udevd, mamori-agent and the devices of the running system are not inspected.
 Summary: 4 OK, 1 WARN, 0 FAIL."
 run check --root "$G" --sshd "$NOSSHD" --only state,media
-case $RC:$OUT in 0:*"OK    state store: "*"OK    media: the udev rules "*) ok "--only state,media: both groups";; *) nok "--only state,media: $OUT";; esac
+case $RC:$OUT in 0:*"OK    state store: "*"OK    media: the udev rules "*) ok "--only state,media: both groups";; *) not_ok "--only state,media: $OUT";; esac
 run check --only media,bogus
-case $RC in 2) ok "--only with an unknown group: exit 2";; *) nok "--only bogus: exit $RC";; esac
+case $RC in 2) ok "--only with an unknown group: exit 2";; *) not_ok "--only bogus: exit $RC";; esac
 
 # ---- sshd: its effective settings, from the real sshd -T ------------------------------------
 SSHD=/usr/sbin/sshd
@@ -359,7 +358,7 @@ OK    sshd: PasswordAuthentication no.
 OK    sshd: AuthenticationMethods \"publickey,keyboard-interactive keyboard-interactive\": every login needs keyboard-interactive." ]; then
 			ok "sshd set up like the shipped drop-in: four OK lines, exit 0"
 		else
-			nok "good sshd: $OUT"
+			not_ok "good sshd: $OUT"
 		fi
 
 		sshd_conf 'UsePAM no\nKbdInteractiveAuthentication no\nPasswordAuthentication yes\n'
@@ -371,7 +370,7 @@ FAIL  sshd: PasswordAuthentication is yes: the client's password is sent to the 
 FAIL  sshd: AuthenticationMethods is \"any\": a public key alone logs in and skips PAM's auth step, so no one-time code is asked. Set e.g. \"AuthenticationMethods publickey,keyboard-interactive keyboard-interactive\" ($C)." ]; then
 			ok "sshd's defaults: four FAIL lines naming the settings, exit 1"
 		else
-			nok "bad sshd: $OUT"
+			not_ok "bad sshd: $OUT"
 		fi
 
 		sshd_conf 'KbdInteractiveAuthentication yes\nPasswordAuthentication no\nAuthenticationMethods keyboard-interactive publickey\n'
@@ -391,19 +390,19 @@ FAIL  sshd: AuthenticationMethods is \"any\": a public key alone logs in and ski
 		run_sshd
 		case $RC:$OUT in
 		1:*"FAIL  sshd: \"$SSHD -T -f $C\" refuses the configuration: "*Frobnicate*) ok "a configuration sshd refuses: FAIL with sshd's words";;
-		*) nok "sshd config error: $OUT";;
+		*) not_ok "sshd config error: $OUT";;
 		esac
 	fi
 fi
 
 # ---- usage ---------------------------------------------------------------------------------------
 run check --bogus
-case $RC in 2) ok "an unknown option: exit 2";; *) nok "unknown option: exit $RC";; esac
+case $RC in 2) ok "an unknown option: exit 2";; *) not_ok "unknown option: exit $RC";; esac
 run check --root
-case $RC in 2) ok "--root without a directory: exit 2";; *) nok "--root alone: exit $RC";; esac
+case $RC in 2) ok "--root without a directory: exit 2";; *) not_ok "--root alone: exit $RC";; esac
 run check --help
-case $RC:$OUT in 0:"usage: mamorictl check "*) ok "check --help";; *) nok "check --help: $OUT";; esac
+case $RC:$OUT in 0:"usage: mamorictl check "*) ok "check --help";; *) not_ok "check --help: $OUT";; esac
 run --help
-case $RC:$OUT in 0:*"  check "*) ok "mamorictl --help lists check";; *) nok "--help: $OUT";; esac
+case $RC:$OUT in 0:*"  check "*) ok "mamorictl --help lists check";; *) not_ok "--help: $OUT";; esac
 
 exit $FAILED

@@ -27,9 +27,9 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-FAILED=0
-ok() { echo "ok - $*"; }
-not_ok() { echo "not ok - $*"; FAILED=1; }
+# shellcheck source=tests/cli/tap_lib.sh
+
+. tests/cli/tap_lib.sh
 
 loop_setup "$T"
 mkfs.ext4 -q -L CHECKMEDIA "${LOOP}p1"

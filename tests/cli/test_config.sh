@@ -5,10 +5,8 @@ set -u
 M=${MAMORICTL:-build/mamorictl}
 T=$(mktemp -d "${TMPDIR:-/tmp}/mamori-cli.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
-FAILED=0
-
-ok() { echo "ok - $1"; }
-nok() { echo "not ok - $1"; FAILED=1; }
+# shellcheck source=tests/cli/tap_lib.sh
+. tests/cli/tap_lib.sh
 
 # run ARGS...: sets RC, OUT and ERR
 run() {
@@ -19,11 +17,11 @@ run() {
 # expect NAME RC WANT_OUT WANT_ERR: exact stdout and stderr ("-" to skip one)
 expect() {
 	if [ "$RC" != "$2" ]; then
-		nok "$1 (exit $RC, expected $2; stderr: $ERR)"
+		not_ok "$1 (exit $RC, expected $2; stderr: $ERR)"
 	elif [ "$3" != "-" ] && [ "$OUT" != "$3" ]; then
-		nok "$1 (stdout: $OUT)"
+		not_ok "$1 (stdout: $OUT)"
 	elif [ "$4" != "-" ] && [ "$ERR" != "$4" ]; then
-		nok "$1 (stderr: $ERR)"
+		not_ok "$1 (stderr: $ERR)"
 	else
 		ok "$1"
 	fi
@@ -93,13 +91,13 @@ if [ "$RC" = 0 ]; then
 	case $OUT in
 	"# $T/good.conf: ok"*"policy = deny"*'allow "0781:5567:SN1" {'*"lockout = 60"*)
 		ok "--show has the file's values and the defaults";;
-	*) nok "--show output: $OUT";;
+	*) not_ok "--show output: $OUT";;
 	esac
 	"$M" config check --show "$T/shown.conf" | sed 1d >"$T/shown2"
 	if sed 1d "$T/shown.conf" | cmp -s - "$T/shown2"; then
 		ok "--show output loads again to the same configuration"
 	else
-		nok "--show output does not round-trip"
+		not_ok "--show output does not round-trip"
 	fi
 fi
 
@@ -122,15 +120,15 @@ run config
 expect "no subcommand: usage on stderr, exit 2" 2 "" -
 
 run --help
-case $RC:$OUT in 0:*"config "*) ok "mamorictl --help lists config";; *) nok "mamorictl --help: $OUT";; esac
+case $RC:$OUT in 0:*"config "*) ok "mamorictl --help lists config";; *) not_ok "mamorictl --help: $OUT";; esac
 run config --help
-case $RC:$OUT in 0:*"check "*) ok "mamorictl config --help lists check";; *) nok "config --help: $OUT";; esac
+case $RC:$OUT in 0:*"check "*) ok "mamorictl config --help lists check";; *) not_ok "config --help: $OUT";; esac
 run config check --help
 case $RC:$OUT in
 0:"usage: mamorictl config check [FILE] [--show]"*) ok "config check --help";;
-*) nok "config check --help: $OUT";;
+*) not_ok "config check --help: $OUT";;
 esac
 run --version
-case $RC:$OUT in 0:"mamorictl "[0-9]*) ok "--version";; *) nok "--version: $OUT";; esac
+case $RC:$OUT in 0:"mamorictl "[0-9]*) ok "--version";; *) not_ok "--version: $OUT";; esac
 
 exit $FAILED

@@ -5,9 +5,8 @@
 set -u
 DEMO=tests/vm/demo.sh
 LIBS="tests/vm/lib.sh tests/vm/collector.sh $DEMO"
-FAILED=0
-ok() { echo "ok - $*"; }
-not_ok() { echo "not ok - $*"; FAILED=1; }
+# shellcheck source=tests/cli/tap_lib.sh
+. tests/cli/tap_lib.sh
 
 if sh -n "$DEMO" && sh -n tests/vm/collector.sh; then ok "demo scripts parse (sh -n)"
 else not_ok "demo scripts parse (sh -n)"; fi

@@ -13,9 +13,9 @@ SAN=
 DEST=$(mktemp -d "${TMPDIR:-/tmp}/mamori-install.XXXXXX")
 trap 'rm -rf "$DEST"' EXIT
 
-ok() { echo "ok - $*"; }
-not_ok() { echo "not ok - $*"; FAILED=1; }
-FAILED=0
+# shellcheck source=tests/cli/tap_lib.sh
+
+. tests/cli/tap_lib.sh
 
 # What must be installed: "path mode" lines.
 expected() {

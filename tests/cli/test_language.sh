@@ -9,10 +9,8 @@ BUILD=${BUILD:-build}
 M=$BUILD/testbuild/mamorictl
 T=$(mktemp -d "${TMPDIR:-/tmp}/mamori-lang.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
-FAILED=0
-
-ok() { echo "ok - $1"; }
-nok() { echo "not ok - $1"; FAILED=1; }
+# shellcheck source=tests/cli/tap_lib.sh
+. tests/cli/tap_lib.sh
 
 command -v localedef >/dev/null || { echo "skip: localedef not installed (package locales)"; exit 77; }
 [ -x "$M" ] || { echo "not ok - $M is built (make all-tests)"; exit 1; }
@@ -30,7 +28,7 @@ run() {
 
 # has NAME TEXT WANT: ok when TEXT holds the line WANT
 has() {
-	if printf '%s\n' "$2" | grep -qxF -- "$3"; then ok "$1"; else nok "$1 (got: $2)"; fi
+	if printf '%s\n' "$2" | grep -qxF -- "$3"; then ok "$1"; else not_ok "$1 (got: $2)"; fi
 }
 
 run ja_JP.UTF-8 xterm-256color --help
@@ -42,7 +40,7 @@ run ja_JP.UTF-8 xterm-256color frobnicate
 has "ja_JP.UTF-8: an error in Japanese, on stderr" "$ERR" \
 	"mamorictl: 不明なコマンドです: 'frobnicate'"
 [ "$RC" = 2 ] && ok "ja_JP.UTF-8: the error's exit code is unchanged (2)" ||
-	nok "ja_JP.UTF-8: exit $RC, expected 2"
+	not_ok "ja_JP.UTF-8: exit $RC, expected 2"
 
 run ja_JP.UTF-8 xterm-256color otp enroll
 has "ja_JP.UTF-8: a subcommand's error in Japanese" "$ERR" \
@@ -74,14 +72,14 @@ has "ja_JP.UTF-8: the media lines in Japanese" "$OUT" \
 	"OK    外部媒体: udev ルール $T/empty-root/usr/lib/udev/rules.d/10-mamori.rules がインストールされています。"
 case $OUT in
 *"集計: OK "*" 件、警告 "*" 件、失敗 0 件。"*) ok "ja_JP.UTF-8: check's summary in Japanese" ;;
-*) nok "ja_JP.UTF-8: check's summary in Japanese (got: $OUT)" ;;
+*) not_ok "ja_JP.UTF-8: check's summary in Japanese (got: $OUT)" ;;
 esac
 
 # --json is for machines: English whatever the locale
 run ja_JP.UTF-8 xterm-256color check --json --root "$T/empty-root" --sshd /nonexistent
 case $OUT in
-*[!\ -~]*) nok "ja_JP.UTF-8: check --json stays English (got: $OUT)" ;;
+*[!\ -~]*) not_ok "ja_JP.UTF-8: check --json stays English (got: $OUT)" ;;
 *'"message":"configuration: '*) ok "ja_JP.UTF-8: check --json stays English" ;;
-*) nok "ja_JP.UTF-8: check --json (got: $OUT)" ;;
+*) not_ok "ja_JP.UTF-8: check --json (got: $OUT)" ;;
 esac
 exit $FAILED

@@ -8,9 +8,9 @@ set -u
 cd "$(dirname "$0")/../.."
 MAMORICTL=${MAMORICTL:-build/mamorictl}
 
-ok() { echo "ok - $*"; }
-not_ok() { echo "not ok - $*"; FAILED=1; }
-FAILED=0
+# shellcheck source=tests/cli/tap_lib.sh
+
+. tests/cli/tap_lib.sh
 
 if ! command -v man >/dev/null || ! command -v groff >/dev/null; then
 	echo "skip: man (man-db) or groff not installed"

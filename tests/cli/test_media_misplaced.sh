@@ -29,13 +29,9 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-FAILED=0
-ok() { echo "ok - $*"; }
-not_ok() { echo "not ok - $*"; FAILED=1; }
-check() { # what command...
-	what=$1; shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
+# shellcheck source=tests/cli/tap_lib.sh
+
+. tests/cli/tap_lib.sh
 
 loop_setup "$T"
 DISK=$(readlink -f "/sys/class/block/$NAME" | sed 's|^/sys||')

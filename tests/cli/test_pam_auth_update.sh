@@ -21,9 +21,8 @@ for tool in unshare pam-auth-update; do
 done
 T=$(mktemp -d "${TMPDIR:-/tmp}/mamori-pau.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
-FAILED=0
-ok() { echo "ok - $1"; }
-nok() { echo "not ok - $1"; FAILED=1; }
+# shellcheck source=tests/cli/tap_lib.sh
+. tests/cli/tap_lib.sh
 
 # The root mamorictl check reads: Debian's service files (their common-* are pam-auth-update's),
 # a valid configuration, a state store.
@@ -65,7 +64,7 @@ auth requisite pam_deny.so
 auth required pam_permit.so" ]; then
 	ok "installing the profile enables nothing (Default: no)"
 else
-	nok "installed: $(cat "$T/pau.out"; auth_lines)"
+	not_ok "installed: $(cat "$T/pau.out"; auth_lines)"
 fi
 
 # ---- enabled -----------------------------------------------------------------------------------
@@ -75,7 +74,7 @@ auth required pam_permit.so
 auth required pam_mamori.so" ]; then
 	ok "enabled: pam_mamori.so required after pam_unix's success jump over pam_deny"
 else
-	nok "enabled: $(cat "$T/pau.out"; auth_lines)"
+	not_ok "enabled: $(cat "$T/pau.out"; auth_lines)"
 fi
 "$M" check --root "$R" --sshd "$T/no-sshd" --only rollout,pam >"$T/out" 2>"$T/err"
 RC=$?
@@ -87,7 +86,7 @@ done
 if [ "$RC" = 0 ] && [ "$want" = 0 ] && ! grep -q '^FAIL' "$T/out"; then
 	ok "enabled: mamorictl check finds every service enforced, exit 0"
 else
-	nok "enabled: mamorictl check exit $RC"; sed 's/^/# /' "$T/out" "$T/err"
+	not_ok "enabled: mamorictl check exit $RC"; sed 's/^/# /' "$T/out" "$T/err"
 fi
 
 # ---- disabled ----------------------------------------------------------------------------------
@@ -97,19 +96,19 @@ auth requisite pam_deny.so
 auth required pam_permit.so" ]; then
 	ok "disabled: pam_mamori.so is gone from common-auth"
 else
-	nok "disabled: $(cat "$T/pau.out"; auth_lines)"
+	not_ok "disabled: $(cat "$T/pau.out"; auth_lines)"
 fi
 "$M" check --root "$R" --sshd "$T/no-sshd" --only rollout,pam >"$T/out" 2>"$T/err"
 RC=$?
 if [ "$RC" = 1 ] && grep -qxF "FAIL  PAM login: pam_mamori.so is not in the auth stack of $R/etc/pam.d/login: logins need no one-time code." "$T/out"; then
 	ok "disabled: mamorictl check fails, exit 1"
 else
-	nok "disabled: mamorictl check exit $RC"; sed 's/^/# /' "$T/out"
+	not_ok "disabled: mamorictl check exit $RC"; sed 's/^/# /' "$T/out"
 fi
 
 if [ "$(host_sum)" = "$HOST" ]; then
 	ok "the machine's own /etc/pam.d/common-* and /var/lib/pam are untouched"
 else
-	nok "the machine's PAM files changed"
+	not_ok "the machine's PAM files changed"
 fi
 exit $FAILED

@@ -7,10 +7,8 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 T=$(mktemp -d "${TMPDIR:-/tmp}/mamori-po.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
-FAILED=0
-
-ok() { echo "ok - $1"; }
-nok() { echo "not ok - $1"; FAILED=1; }
+# shellcheck source=tests/cli/tap_lib.sh
+. tests/cli/tap_lib.sh
 
 for tool in xgettext msgfmt msgattrib msgcmp; do
 	command -v $tool >/dev/null || { echo "skip: $tool not installed (package gettext)"; exit 77; }
@@ -26,12 +24,12 @@ undated() {
 # the Makefile's own xgettext invocation, whatever make level this runs at
 if ! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory po-template \
 	POT="$T/fresh.pot" >"$T/make.log" 2>&1; then
-	nok "xgettext runs over the sources ($(cat "$T/make.log"))"
+	not_ok "xgettext runs over the sources ($(cat "$T/make.log"))"
 elif undated po/mamori.pot >"$T/old" && undated "$T/fresh.pot" >"$T/new" &&
 	diff -u "$T/old" "$T/new" >"$T/pot.diff"; then
 	ok "po/mamori.pot is up to date with the sources"
 else
-	nok "po/mamori.pot is out of date with the sources: run make po-update; differences:"
+	not_ok "po/mamori.pot is out of date with the sources: run make po-update; differences:"
 	sed 's/^/#   /' "$T/pot.diff"
 fi
 
@@ -49,24 +47,24 @@ for po in po/*.po; do
 	if msgfmt --check -o /dev/null "$po" 2>"$T/msgfmt.log"; then
 		ok "$lang: msgfmt --check"
 	else
-		nok "$lang: msgfmt --check:"; sed 's/^/#   /' "$T/msgfmt.log"
+		not_ok "$lang: msgfmt --check:"; sed 's/^/#   /' "$T/msgfmt.log"
 	fi
 	# every message of the template is in the catalogue (msgmerge has been run)
 	if msgcmp --use-untranslated "$po" po/mamori.pot 2>"$T/msgcmp.log"; then
 		ok "$lang: has every message of po/mamori.pot"
 	else
-		nok "$lang: lacks messages of po/mamori.pot (run make po-update):"
+		not_ok "$lang: lacks messages of po/mamori.pot (run make po-update):"
 		sed 's/^/#   /' "$T/msgcmp.log"
 	fi
 	msgids --untranslated "$po" >"$T/untranslated"
 	if [ -s "$T/untranslated" ]; then
-		nok "$lang: untranslated:"; sed 's/^/#   /' "$T/untranslated"
+		not_ok "$lang: untranslated:"; sed 's/^/#   /' "$T/untranslated"
 	else
 		ok "$lang: every message translated"
 	fi
 	msgids --only-fuzzy "$po" >"$T/fuzzy"
 	if [ -s "$T/fuzzy" ]; then
-		nok "$lang: fuzzy (check the translation, then remove the fuzzy mark):"
+		not_ok "$lang: fuzzy (check the translation, then remove the fuzzy mark):"
 		sed 's/^/#   /' "$T/fuzzy"
 	else
 		ok "$lang: no fuzzy translation"

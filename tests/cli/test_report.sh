@@ -10,13 +10,8 @@ set -u
 M=${MAMORICTL:-build/mamorictl}
 BUILD=${BUILD:-build}
 EMIT=$BUILD/tests/progs/emit_events
-FAILED=0
-ok() { echo "ok - $1"; }
-nok() { echo "not ok - $1"; FAILED=1; }
-check() { # NAME COMMAND...
-	name=$1; shift
-	if "$@"; then ok "$name"; else nok "$name"; fi
-}
+# shellcheck source=tests/cli/tap_lib.sh
+. tests/cli/tap_lib.sh
 
 [ "$(id -u)" = 0 ] || { echo "skip: needs root (host names in UTS namespaces, mamorictl otp)"; exit 77; }
 unshare -u true 2>/dev/null || { echo "skip: unshare -u does not work here"; exit 77; }
@@ -51,7 +46,7 @@ terminal() {
 		"$emit" "$d/lib" "$d/log/events.log" "$d/run" "$n" "$h" || exit 1
 		for u in "$@"; do "$m" otp --config "$d/mamori.conf" unlock "$u" 2>/dev/null; done
 		exit 0' sh "$h" "$d" "$EMIT" "$M" "$n" "$@" ||
-		nok "terminal $h reported its events"
+		not_ok "terminal $h reported its events"
 }
 
 terminal term03 10
@@ -192,7 +187,7 @@ assert d["summary"]["missing"] == 3
 # no stream and no seq. Nothing tells two such lines apart from one line delivered twice, so
 # none is removed as a duplicate: three such lines in auth.log are three events.
 U=$(sed -n '5p' "$L2" | sed 's/ stream=[0-9a-f]* seq=[0-9]*//')
-case $U in *" seq="*) nok "an unnumbered line could be made: $U" ;; esac
+case $U in *" seq="*) not_ok "an unnumbered line could be made: $U" ;; esac
 {
 	for i in 1 2 3; do echo "Jan  1 00:00:01 term02 mamori: $U"; done
 	lines "$L2" 5 5 | sed 's/^/Jan  1 00:00:04 term02 mamori: /'
