@@ -31,7 +31,6 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # shellcheck source=tests/cli/tap_lib.sh
-
 . tests/cli/tap_lib.sh
 
 # ---- a disk with two partitions: ext4 on the first, ext2 on the second ---------------------

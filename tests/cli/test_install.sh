@@ -14,7 +14,6 @@ DEST=$(mktemp -d "${TMPDIR:-/tmp}/mamori-install.XXXXXX")
 trap 'rm -rf "$DEST"' EXIT
 
 # shellcheck source=tests/cli/tap_lib.sh
-
 . tests/cli/tap_lib.sh
 
 # What must be installed: "path mode" lines.

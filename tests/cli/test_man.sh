@@ -9,7 +9,6 @@ cd "$(dirname "$0")/../.."
 MAMORICTL=${MAMORICTL:-build/mamorictl}
 
 # shellcheck source=tests/cli/tap_lib.sh
-
 . tests/cli/tap_lib.sh
 
 if ! command -v man >/dev/null || ! command -v groff >/dev/null; then

@@ -30,7 +30,6 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # shellcheck source=tests/cli/tap_lib.sh
-
 . tests/cli/tap_lib.sh
 
 loop_setup "$T"
