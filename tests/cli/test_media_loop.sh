@@ -10,12 +10,14 @@ set -u
 HELPER=${BUILD:-build}/mamori-udev
 # shellcheck source=tests/cli/loop_lib.sh
 . tests/cli/loop_lib.sh
-loop_need mkfs.ext4 dd
+loop_need mkfs.ext4 mformat dd
 [ -x "$HELPER" ] || { echo "not ok - $HELPER is built"; exit 1; }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/mamori-loop.XXXXXX")
+TWO=
 cleanup() {
 	loop_cleanup
+	if [ -n "$TWO" ]; then blockdev --setrw "$TWO"; losetup -d "$TWO"; fi
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -23,7 +25,6 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # shellcheck source=tests/cli/tap_lib.sh
-
 . tests/cli/tap_lib.sh
 
 # ---- a disk with two partitions, an ext4 filesystem on the first ---------------------------
@@ -95,6 +96,23 @@ done
 check "the event of ${NAME}p2 names its LUKS container" \
 	grep -q "^MAMORI-MEDIA-101 .* dev=${LOOP}p2 .*fs=crypto_LUKS uuid=$LUKSUUID " "$T/log/events.log"
 check "the disk's event gives its size" grep -q "^MAMORI-MEDIA-101 .* dev=$LOOP .*size=67108864 " "$T/log/events.log"
+
+# ---- a medium with two signatures: the first filesystem found is named -------------------------
+# FAT32 leaves sectors 2 and 3 unused, where an ext4 superblock fits. blkid -p calls that
+# ambivalent and names nothing; the helper's probe stops at the first filesystem in libblkid's
+# order (vfat) and names it. Its own log and sequence, apart from the events above.
+truncate -s 40M "$T/two.img" && mformat -F -i "$T/two.img" -v TWOSIGS :: &&
+	truncate -s 8M "$T/ext4.img" && mkfs.ext4 -q "$T/ext4.img" &&
+	dd if="$T/ext4.img" of="$T/two.img" bs=1024 skip=1 seek=1 count=1 conv=notrunc 2>/dev/null &&
+	TWO=$(losetup -f --show "$T/two.img") || { not_ok "a loop device with two signatures"; exit 1; }
+blkid -p "$TWO" >/dev/null 2>&1
+check "blkid -p finds two signatures on $TWO (exit 8, ambivalent)" test $? -eq 8
+mkdir -m 0700 "$T/state2"
+sed "s|$T/log/events.log|$T/log/two.log|; s|state_dir = $T/state|state_dir = $T/state2|" \
+	"$T/test.conf" >"$T/two.conf"
+check "add $TWO: the helper exits 0" udev_helper "$T/two.conf" add "$(readlink -f "/sys/class/block/${TWO#/dev/}" | sed 's|^/sys||')"
+check "its event names the first filesystem: fs=vfat label=TWOSIGS" \
+	grep -q "^MAMORI-MEDIA-101 .* dev=$TWO .*fs=vfat label=TWOSIGS " "$T/log/two.log"
 
 # ---- cleared by hand, re-applied by the next event (change of one partition) -------------------
 blockdev --setrw "${LOOP}p1" "${LOOP}p2" "$LOOP"
