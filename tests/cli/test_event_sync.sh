@@ -24,21 +24,23 @@ syncs() {
 	awk '$NF == "fdatasync" { print $4; found = 1 } END { if (!found) print 0 }' "$T/strace"
 }
 
-check() { # WHAT WANT GOT
-	if [ "$3" -eq "$2" ]; then echo "ok - $1: $3 fdatasync"
-	else echo "not ok - $1: $3 fdatasync, expected $2"; fi
+# shellcheck source=tests/cli/tap_lib.sh
+. tests/cli/tap_lib.sh
+expect_syncs() { # WHAT WANT GOT
+	if [ "$3" -eq "$2" ]; then ok "$1: $3 fdatasync"; else not_ok "$1: $3 fdatasync, expected $2"; fi
 }
 
-check "first event: a new store, a new log" 3 "$(syncs 1 first)"
-check "20 events, one fdatasync each (the log's)" 20 "$(syncs 20 steady)"
+expect_syncs "first event: a new store, a new log" 3 "$(syncs 1 first)"
+expect_syncs "20 events, one fdatasync each (the log's)" 20 "$(syncs 20 steady)"
 mv "$LOG" "$LOG.1"
-check "3 events after a rotation: the store once more for the first" 4 "$(syncs 3 rotated)"
+expect_syncs "3 events after a rotation: the store once more for the first" 4 "$(syncs 3 rotated)"
 printf 'MAMORI-CONF-002 sev=info time=2026-11-28T09:14:0' >>"$LOG"
-check "an event after a half line: the store as well" 2 "$(syncs 1 half)"
+expect_syncs "an event after a half line: the store as well" 2 "$(syncs 1 half)"
 
 seqs=$(cat "$LOG.1" "$LOG" | sed -n 's/.* seq=\([0-9]*\) .*/\1/p' | tr '\n' ' ')
 if [ "$seqs" = "$(seq -s ' ' 1 25) " ]; then
-	echo "ok - the rotated and current logs hold seq 1..25 once each, in order"
+	ok "the rotated and current logs hold seq 1..25 once each, in order"
 else
-	echo "not ok - seq in the logs: $seqs"
+	not_ok "seq in the logs: $seqs"
 fi
+exit $FAILED

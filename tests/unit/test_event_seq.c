@@ -240,6 +240,15 @@ store_one_ahead_of_the_log_gives_the_number_back(void **state)
 	assert_int_equal(lines_with_seq(f, NULL, 6), 0);
 }
 
+/* Five events, then the log renamed to <log>.1 as logrotate does; rotated gets that name. */
+static void
+emit_five_then_rotate(struct event_fixture *f, char *rotated, size_t cap)
+{
+	snprintf(rotated, cap, "%s.1", f->event_log);
+	assert_int_equal(emit(f, 5), 0);
+	assert_int_equal(rename(f->event_log, rotated), 0);
+}
+
 /* logrotate renamed the log to <log>.1 and the machine crashed with the store behind: the
  * new log starts after .1's last line. */
 static void
@@ -248,9 +257,7 @@ rotated_log_vouches_for_the_new_one(void **state)
 	struct event_fixture *f = *state;
 	char rotated[PATH_MAX + 40];
 
-	snprintf(rotated, sizeof(rotated), "%s.1", f->event_log);
-	assert_int_equal(emit(f, 5), 0);
-	assert_int_equal(rename(f->event_log, rotated), 0);
+	emit_five_then_rotate(f, rotated, sizeof(rotated));
 	crash_leaves_store_at(f, 2);
 	assert_int_equal(emit(f, 2), 0);
 	assert_int_equal(lines_with_seq(f, NULL, 6), 1);
@@ -266,9 +273,7 @@ rotated_log_one_behind_the_store_gives_the_number_back(void **state)
 	struct event_fixture *f = *state;
 	char rotated[PATH_MAX + 40];
 
-	snprintf(rotated, sizeof(rotated), "%s.1", f->event_log);
-	assert_int_equal(emit(f, 5), 0);
-	assert_int_equal(rename(f->event_log, rotated), 0);
+	emit_five_then_rotate(f, rotated, sizeof(rotated));
 	crash_leaves_store_at(f, 6);
 	assert_int_equal(emit(f, 1), 0);
 	assert_int_equal(lines_with_seq(f, NULL, 6), 1);
