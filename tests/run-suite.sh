@@ -31,10 +31,18 @@ tier_summary() { # name passed failed skipped
 	TOTAL_P=$((TOTAL_P + $2)); TOTAL_F=$((TOTAL_F + $3)); TOTAL_S=$((TOTAL_S + $4))
 }
 
-note_failures() { # name log pattern: the failing lines with the diagnostics that follow them
+# The shell tests print their diagnostics before the "not ok" line, cmocka its assertion before
+# "[  FAILED  ]": what came since the previous result (at most 30 lines) is shown too.
+note_failures() { # name log pattern: the failing lines with the diagnostics around them
 	{
 		echo "failed: $1 (full log: $2)"
-		grep -E -A 6 "$3" "$2" | head -n 60
+		awk -v pat="$3" '
+			$0 ~ pat { if (n > 30) print "# (" n - 30 " lines before left out)"
+				for (i = (n > 30 ? n - 30 : 0); i < n; i++) print kept[i]
+				print; after = 6; n = 0; next }
+			after > 0 { print; after--; next }
+			/^(ok |skip |not ok |\[ RUN      \]|\[       OK \])/ { n = 0; next }
+			{ kept[n++] = $0 }' "$2" | head -n 120
 	} >>"$FAILURES"
 }
 
