@@ -90,33 +90,61 @@ mamori_evlog_open(const char *path, gid_t group)
 	return open_append(path, 0640, group, S_IWGRP | S_IWOTH);
 }
 
+/* Whether the file's last byte is something other than a newline: the end of an append that
+ * a crash cut short. On ext4 that is often a run of NUL bytes, not text: the new size reached
+ * the disk with another file's fsync, the data of the line did not. */
+static int
+ends_unfinished(int fd, off_t size)
+{
+	char last;
+	ssize_t n;
+
+	if (size == 0)
+		return 0;
+	do
+		n = pread(fd, &last, 1, size - 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return n == 1 && last != '\n';
+}
+
 int
 mamori_evlog_append(int fd, const char *line, size_t len)
 {
-	char buf[MAMORI_EVENT_LINE_MAX];
+	/* a newline first when the file ends unfinished, then the line and its newline */
+	char buf[MAMORI_EVENT_LINE_MAX + 1];
+	size_t start, total;
 	struct stat st;
 	ssize_t n;
 	int r;
 
-	if (len >= sizeof(buf) || memchr(line, '\n', len) != NULL)
+	if (len >= MAMORI_EVENT_LINE_MAX || memchr(line, '\n', len) != NULL)
 		return -EINVAL;
-	memcpy(buf, line, len);
-	buf[len] = '\n';
 	if (fstat(fd, &st) < 0)
 		return -errno;
+	/* The line gets a line of its own: glued to an unfinished one, it would be read as part
+	 * of it (a line starting with NUL bytes reaches the collector empty). */
+	if ((r = ends_unfinished(fd, st.st_size)) < 0)
+		return r;
+	start = r ? 0 : 1;
+	buf[0] = '\n';
+	memcpy(buf + 1, line, len);
+	buf[len + 1] = '\n';
+	total = len + 2 - start;
 	do
-		n = write(fd, buf, len + 1);
+		n = write(fd, buf + start, total);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		r = -errno;
-	else if ((size_t)n != len + 1)
+	else if ((size_t)n != total)
 		r = -ENOSPC;
 	else if (fdatasync(fd) < 0)
 		r = -errno;
 	else
 		return 0;
 	/* Every writer holds the sequence lock, so nothing was appended after us: cutting back
-	 * to the old size leaves no half line for the next append to glue onto. */
+	 * to the old size leaves no part of this line behind. */
 	if (ftruncate(fd, st.st_size) < 0)
 		mamori_error("cannot cut back %d bytes: %s", (int)n, mamori_strerror(-errno));
 	return r;
@@ -125,13 +153,12 @@ mamori_evlog_append(int fd, const char *line, size_t len)
 /* The last whole line of buf[0..n), whose first byte is at file offset start: NULL when it may
  * begin before the buffer. A half line after it (no newline yet) is skipped. */
 static char *
-last_whole_line(char *buf, size_t n, off_t start, bool *ret_half)
+last_whole_line(char *buf, size_t n, off_t start)
 {
 	char *end = memrchr(buf, '\n', n), *line;
 
 	if (end == NULL)
 		return NULL;
-	*ret_half = end != buf + n - 1;
 	*end = '\0';
 	line = memrchr(buf, '\n', (size_t)(end - buf));
 	if (line == NULL && start != 0)
@@ -146,7 +173,6 @@ mamori_evlog_last_seq(int fd, const char *stream, uint64_t *ret_seq)
 	char buf[2 * MAMORI_EVENT_LINE_MAX + 1];
 	struct mamori_revent ev;
 	struct stat st;
-	bool half = false;
 	size_t want;
 	ssize_t n;
 	char *line;
@@ -160,13 +186,13 @@ mamori_evlog_last_seq(int fd, const char *stream, uint64_t *ret_seq)
 	if (n < 0)
 		return -errno;
 	if ((size_t)n != want ||
-	    (line = last_whole_line(buf, want, st.st_size - (off_t)want, &half)) == NULL)
+	    (line = last_whole_line(buf, want, st.st_size - (off_t)want)) == NULL)
 		return -ENOENT;
 	if (mamori_rline_parse(line, strlen(line), &ev) != MAMORI_RLINE_EVENT || ev.seq == 0 ||
 	    ev.stream.len != strlen(stream) || memcmp(ev.stream.p, stream, ev.stream.len) != 0)
 		return -ENOENT;
 	*ret_seq = ev.seq;
-	return half ? 1 : 0;
+	return 0;
 }
 
 bool

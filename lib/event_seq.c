@@ -14,10 +14,11 @@
  *   N is taken again. Its line was never durable and its syslog copy is sent only after the
  *   append returns, so no copy of N exists (but see the last point).
  * - crash after the line was fdatasync'd: the log ends at N, the store holds N or less: N+1.
- * - crash in the middle of an append: the log ends in a half line after line N-1 (this relies
- *   on the filesystem never showing the end of an append without its start, as ext4 in its
- *   default data=ordered mode does not); the whole line before it counts, and the next number
- *   is fdatasync'd here as well, since its line is glued to the half one and may not vouch.
+ * - crash in the middle of an append: the log ends in a half line after line N-1, text or a
+ *   run of NUL bytes (ext4 can make the new size durable, with another file's fsync, before
+ *   the data; it never shows the end of an append without its start). The whole line before
+ *   it counts; the next line goes after a newline that ends the half one
+ *   (mamori_evlog_append), so that line is whole and vouches for its number.
  * - the log renamed by logrotate (conf/logrotate.mamori: to <log>.1, not compressed before the
  *   next rotation, and no rotation of a missing or empty log): a missing or empty log vouches
  *   for nothing and a crash after the rename may have left the store behind, so <log>.1's last
@@ -219,9 +220,8 @@ mamori_seq_settle(struct mamori_seq *s, int logfd, const char *log_path)
 
 	if (r < 0 && r != -ENOENT)
 		return r;
-	if (r != 0) /* the log will not vouch for the next number */
+	if (r < 0) { /* the log will not vouch for the next number */
 		s->sync = true;
-	if (r < 0) {
 		if (fstat(logfd, &st) < 0)
 			return -errno;
 		logged = st.st_size == 0 ? rotated_last(log_path, s->stream) : 0;

@@ -19,14 +19,16 @@ int mamori_evfile_check(int fd, mode_t forbidden);
  * the fd, or -ENOENT/-ENOTDIR/-EACCES/-EROFS when its directory is not usable yet. */
 int mamori_evlog_open(const char *path, gid_t group);
 
-/* Append line and a newline with one write, then fdatasync. On failure the file is cut
- * back to where it was, so no partial line stays behind. Caller holds the sequence lock. */
+/* Append line and a newline with one write, then fdatasync. When the file does not end in a
+ * newline (an append a crash cut short) a newline goes first, so the line stays whole and
+ * apart. On failure the file is cut back to where it was, so no partial line stays behind.
+ * Caller holds the sequence lock. */
 int mamori_evlog_append(int fd, const char *line, size_t len);
 
-/* The seq of the log's last whole line (one that ends in a newline) when it is an event line
- * of this stream: 0 when that line ends the file, 1 when a half line follows it (an append a
- * crash cut short). -ENOENT when there is no such line (empty log, not an event line, another
- * stream), or a negative errno. */
+/* The seq of the log's last whole line (one that ends in a newline; a half line after it, an
+ * append a crash cut short, is passed over) when it is an event line of this stream: 0.
+ * -ENOENT when there is no such line (empty log, not an event line, another stream), or a
+ * negative errno. */
 int mamori_evlog_last_seq(int fd, const char *stream, uint64_t *ret_seq);
 
 /* True for the errors that mean "this directory is not ready yet" (early boot). */
