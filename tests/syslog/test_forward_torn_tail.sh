@@ -40,5 +40,22 @@ if report_is gaps 0 && report_is malformed 1 && report_is events 7; then
 else
 	echo "not ok - mamorictl report after the half line"
 fi
+# The replay input (mamori-forward-replay appends to it) can be cut the same way: events
+# written while rsyslogd is down are sent again from it when it starts, after the cut line.
+REPLAY=$T/term.work/mamori-replay.log
+stop term
+head -c 300 /dev/zero >>"$REPLAY"
+emit 2 while-down || echo "not ok - 2 events written while rsyslogd is down"
+start_terminal "$PORT" || echo "not ok - terminal rsyslogd starts again"
+expect_all 9 60 "the events written while rsyslogd was down reach the collector"
+# the first event sent again, right after the NUL bytes: once from the journal, once from there
+first=$(tr -d '\000' <"$REPLAY" | sed -n '/^MAMORI-/{s/.* seq=\([0-9]*\) .*/\1/p;q}')
+twice() { [ "$(grep -c " seq=$first " "$T"/central/*.log)" -ge 2 ]; }
+if [ -n "$first" ] && wait_until 60 twice; then
+	echo "ok - the replay's copy of the event appended after a NUL tail (seq $first) arrives too"
+else
+	echo "not ok - seq '$first' at the collector: $(grep -c " seq=$first " "$T"/central/*.log) lines, expected 2"
+	od -c "$REPLAY" | sed -n '18,24p' | sed 's/^/# /'
+fi
 stop term
 stop coll
