@@ -14,7 +14,8 @@
 #   collector_keys FILE...  "host stream seq" of every numbered event in the files, sorted,
 #                         each once (duplicates from at-least-once delivery count once)
 #   collector_wait S PAT  until the guest's file at the collector holds PAT (S seconds at most)
-#   collector_stop        SIGTERM, wait (also done by vm_cleanup through vm_helper_started)
+#   collector_stop        SIGTERM, wait until it is gone (vm_cleanup sends the SIGTERM too,
+#                         through vm_helper_started)
 #
 # The collector listens on every address (the shipped file has no address setting) on a port
 # chosen at random; only a holder of a certificate from this run's throw-away CA can send.
@@ -44,6 +45,10 @@ EOC
 	COLLECTOR_PID=$!
 	vm_helper_started "$COLLECTOR_PID"
 	collector_listening || { sed 's/^/# collector: /' "$1/rsyslogd.out"; return 1; }
+	# $! is the shell that runs the function, and rsyslogd its child: a SIGTERM to that shell
+	# left rsyslogd running after the test. Stopping means rsyslogd itself, from its pid file.
+	COLLECTOR_PID=$(cat "$1/rsyslogd.pid") || return 1
+	vm_helper_started "$COLLECTOR_PID"
 	vm_forward "$COLLECTOR_GUEST_PORT" "$COLLECTOR_PORT"
 }
 
@@ -68,7 +73,8 @@ collector_listening() {
 collector_stop() {
 	[ -n "$COLLECTOR_PID" ] || return 0
 	kill "$COLLECTOR_PID" 2>/dev/null || :
-	wait "$COLLECTOR_PID" 2>/dev/null || :
+	i=0
+	while kill -0 "$COLLECTOR_PID" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	COLLECTOR_PID=''
 }
 
