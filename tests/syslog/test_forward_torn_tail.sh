@@ -14,6 +14,16 @@ report_is() {
 	[ "$got" = "$2" ] || { echo "# report: $1=$got, expected $2"; return 1; }
 }
 
+# report_shows EVENTS MALFORMED WHAT: the report over the collector's files counts EVENTS
+# events, no gap, MALFORMED malformed lines.
+report_shows() {
+	if report_is gaps 0 && report_is malformed "$2" && report_is events "$1"; then
+		echo "ok - mamorictl report over the collector's file: $3"
+	else
+		echo "not ok - mamorictl report over the collector's file: $3"
+	fi
+}
+
 PORT=$(free_port)
 start_collector coll "$PORT" collector || { echo "not ok - collector starts"; exit 1; }
 start_terminal "$PORT" || { echo "not ok - terminal rsyslogd starts"; exit 1; }
@@ -24,22 +34,15 @@ expect_all 3 60 "3 events before the crash reach the collector"
 head -c 300 /dev/zero >>"$T/log/events.log"
 emit 2 after-nul || echo "not ok - 2 events written after the NUL bytes"
 expect_all 5 60 "the events written after a NUL tail reach the collector"
-if report_is gaps 0 && report_is malformed 0 && report_is events 5; then
-	echo "ok - mamorictl report over the collector's file: 5 events, no gap, nothing malformed"
-else
-	echo "not ok - mamorictl report over the collector's file"
-fi
+report_shows 5 0 "5 events, no gap, nothing malformed"
 
 # the start of a line without its end: that torn line is what the terminal's log holds, and
 # the collector shows it as malformed; the next event stays whole
 printf 'MAMORI-CONF-002 sev=info time=2026-11-28T09:14:0' >>"$T/log/events.log"
 emit 2 after-half || echo "not ok - 2 events written after the half line"
 expect_all 7 60 "the events written after a half line reach the collector"
-if report_is gaps 0 && report_is malformed 1 && report_is events 7; then
-	echo "ok - mamorictl report: 7 events, no gap, the torn line counted as malformed"
-else
-	echo "not ok - mamorictl report after the half line"
-fi
+report_shows 7 1 "7 events, no gap, the torn line counted as malformed"
+
 # The replay input (mamori-forward-replay appends to it) can be cut the same way: events
 # written while rsyslogd is down are sent again from it when it starts, after the cut line.
 REPLAY=$T/term.work/mamori-replay.log
